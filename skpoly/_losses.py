@@ -1,7 +1,7 @@
 """Losses on the raw network output, each with its gradient."""
 
 import numpy as np
-from scipy.special import expit, logsumexp, softmax, xlogy
+from scipy.special import expit, xlogy
 
 
 def squared_error_loss(y_true, raw, sample_weight, delta):
@@ -29,13 +29,26 @@ def poisson_loss(y_true, raw, sample_weight, delta):
 def log_loss(y_true, raw, sample_weight, delta):
     """Return the weighted cross-entropy of softmax(raw); gradient into ``delta``.
 
-    Uses log softmax = raw - logsumexp(raw), so no probability is ever
-    rounded to zero inside a logarithm.
+    Softmax and logsumexp come from one pass over the rows shifted by their
+    maximum, log softmax = raw - max - log(sum(exp(raw - max))), so no
+    exponential overflows and no probability is rounded to zero inside a
+    logarithm.
     """
-    per_sample = logsumexp(raw, axis=1) * y_true.sum(axis=1)
-    per_sample -= np.einsum("ij,ij->i", y_true, raw)
-    delta[...] = softmax(raw, axis=1)
-    delta *= y_true.sum(axis=1, keepdims=True)
+    # exp(raw - max) into delta, and the row sums of it, shape (n, 1)
+    shift = raw.max(axis=1, keepdims=True)
+    np.subtract(raw, shift, out=delta)
+    np.exp(delta, out=delta)
+    total = delta.sum(axis=1, keepdims=True)
+
+    # loss: logsumexp(raw) * sum(y) - y . raw, per sample
+    mass = y_true.sum(axis=1, keepdims=True)
+    lse = np.log(total)
+    lse += shift
+    per_sample = (lse * mass)[:, 0] - np.einsum("ij,ij->i", y_true, raw)
+
+    # gradient: softmax(raw) * sum(y) - y
+    np.divide(mass, total, out=total)
+    delta *= total
     delta -= y_true
     return _weigh(per_sample, sample_weight, delta)
 
