@@ -50,7 +50,8 @@ def inplace_tanh_derivative(a, delta):
 
 def inplace_relu_derivative(a, delta):
     """Zero ``delta`` where the unit is off (a == 0)."""
-    delta[a <= 0] = 0
+    # a multiply by the mask beats a boolean-indexed assignment
+    np.multiply(delta, a > 0, out=delta)
 
 
 def logistic_log_proba(z):
