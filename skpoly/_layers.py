@@ -107,8 +107,13 @@ class PolyLayer:
         if grad_phi is None:
             return None
 
-        # grad_Phi = delta @ W.T, shape (n_samples, n_monomials - 1)
-        np.dot(delta, coef[1:].T, out=grad_phi)
+        # grad_Phi = delta @ W.T, shape (n_samples, n_monomials - 1); an
+        # F-contiguous buffer gets grad_Phi.T = W @ delta.T (np.dot needs a
+        # C-contiguous out)
+        if grad_phi.flags.c_contiguous:
+            np.dot(delta, coef[1:].T, out=grad_phi)
+        else:
+            np.dot(coef[1:], delta.T, out=grad_phi.T)
         if self.plan is None:
             return grad_phi
 

@@ -91,7 +91,7 @@ class PolyNetwork:
         hidden = ACTIVATIONS[self.activation]
         a = X
         for i, layer in enumerate(self.layers):
-            phi = work.phi[i][:n] if work.phi[i] is not None else None
+            phi = work.rows(work.phi[i], n)
             phi, z = layer.forward(a, coefs[i], phi, work.z[i][:n])
             work.inputs[i] = a
             work.blocks[i] = phi
@@ -119,8 +119,8 @@ class PolyNetwork:
         derivative = DERIVATIVES[self.activation]
         for i in range(len(self.layers) - 1, -1, -1):
             layer = self.layers[i]
-            grad_phi = work.grad_phi[i][:n] if i > 0 else None
-            grad_a = work.grad_a[i][:n] if work.grad_a[i] is not None else None
+            grad_phi = work.rows(work.grad_phi[i], n)
+            grad_a = work.rows(work.grad_a[i], n)
             delta = layer.backward(
                 work.inputs[i],
                 work.blocks[i],
@@ -170,7 +170,12 @@ class Workspace:
     """Preallocated buffers of one network for batches of up to ``n_rows``.
 
     Batches of fewer rows use the leading rows of each buffer, so one
-    workspace serves a whole epoch, the last short batch included.
+    workspace serves a whole epoch, the last short batch included. The
+    monomial buffers of expanding layers (and their gradients) are stored
+    monomial-major: :meth:`rows` returns them as F-contiguous
+    (n, n_monomials - 1) arrays, whose columns are contiguous, so that the
+    slice products of the expansion run along the samples; every GEMM takes
+    them as they are, through BLAS's transpose flag.
     """
 
     def __init__(self, network, n_rows, dtype, training):
@@ -180,8 +185,13 @@ class Workspace:
         def buffer(width):
             return np.empty((n_rows, width), dtype=dtype)
 
+        def monomial_buffer(width):
+            # flat, so that the first n * width entries are an (n, width)
+            # F-contiguous array for any n <= n_rows
+            return _MonomialBuffer(np.empty(n_rows * width, dtype=dtype), width)
+
         self.phi = [
-            buffer(layer.n_monomials - 1) if layer.expands else None
+            monomial_buffer(layer.n_monomials - 1) if layer.expands else None
             for layer in layers
         ]
         self.z = [buffer(layer.fan_out) for layer in layers]
@@ -193,7 +203,26 @@ class Workspace:
         if training:
             for i, layer in enumerate(layers):
                 if i > 0:
-                    self.grad_phi[i] = buffer(layer.n_monomials - 1)
                     if layer.expands:
+                        self.grad_phi[i] = monomial_buffer(layer.n_monomials - 1)
                         self.grad_a[i] = buffer(layer.fan_in)
+                    else:
+                        self.grad_phi[i] = buffer(layer.n_monomials - 1)
             self.delta = buffer(network.layer_sizes[-1])
+
+    @staticmethod
+    def rows(buf, n):
+        """Return the first ``n`` rows of a buffer, or None for no buffer."""
+        if buf is None:
+            return None
+        if isinstance(buf, _MonomialBuffer):
+            return buf.flat[: n * buf.width].reshape(buf.width, n).T
+        return buf[:n]
+
+
+class _MonomialBuffer:
+    """A flat monomial-major buffer and the number of monomials it holds."""
+
+    def __init__(self, flat, width):
+        self.flat = flat
+        self.width = width
