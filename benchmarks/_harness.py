@@ -11,12 +11,14 @@ from sklearn.exceptions import ConvergenceWarning
 from threadpoolctl import ThreadpoolController, threadpool_info, threadpool_limits
 
 
-def interleave(candidates, repeats, number=1, warmup=1):
+def interleave(candidates, repeats, number=1, warmup=1, rewarm=False):
     """Return {name: ndarray of shape (repeats,)} of seconds per call.
 
     The candidates run in turn (a, b, a, b, ...) so that a slow spell of a
     shared machine hits all of them alike; each sample is the mean over
-    `number` back-to-back calls.
+    `number` back-to-back calls. With rewarm, one untimed call precedes
+    each sample, so that it sees the warm caches a loop of calls has,
+    not the state the previous candidate left.
     """
     for func in candidates.values():
         for _ in range(warmup):
@@ -25,6 +27,8 @@ def interleave(candidates, repeats, number=1, warmup=1):
     times = {name: np.empty(repeats) for name in candidates}
     for r in range(repeats):
         for name, func in candidates.items():
+            if rewarm:
+                func()
             start = time.perf_counter()
             for _ in range(number):
                 func()

@@ -1,7 +1,8 @@
 """Peak memory of predict_proba and fit on many rows, each in a fresh process.
 
-Run as a script, ``python bench_memory.py CASE N_ROWS [tracemalloc]``, it
-prints one JSON line; `memory_table` starts one such process per case.
+Run as a script, ``python bench_memory.py CASE N_ROWS [WORKING_MEMORY_MB]
+[tracemalloc]``, it prints one JSON line; `memory_table` starts one such
+process per case.
 """
 
 import json
@@ -9,7 +10,9 @@ import os
 import resource
 import subprocess
 import sys
+import time
 import tracemalloc
+import warnings
 
 N_FEATURES = 50
 HIDDEN = (32,)
@@ -36,17 +39,22 @@ def _make_data(n_rows, seed=0):
     return X, y
 
 
-def measure(case, n_rows, trace=False):
-    """Return a dict: the peak memory rise of one case over the data itself."""
-    import numpy as np
+def measure(case, n_rows, trace=False, working_memory=None):
+    """Return a dict: the peak memory rise of one case over the data itself.
+
+    working_memory (MB) sets scikit-learn's option of that name, which
+    sizes skpoly's row chunks; None leaves the default.
+    """
+    import sklearn
     from sklearn.exceptions import ConvergenceWarning
 
     from skpoly import PolyNetClassifier
-    import warnings
 
     warnings.simplefilter("ignore", ConvergenceWarning)
     X, y = _make_data(n_rows)
-    params = dict(hidden_layer_sizes=HIDDEN, degree=2, batch_size=200, random_state=0)
+    params = dict(
+        hidden_layer_sizes=HIDDEN, degree=2, batch_size=200, random_state=0
+    )
     if case == "predict_proba":
         model = PolyNetClassifier(solver="adam", max_iter=2, **params)
         model.fit(X[:2000], y[:2000])
@@ -60,10 +68,14 @@ def measure(case, n_rows, trace=False):
     else:
         raise ValueError(f"case={case!r} is not one of {CASES}.")
 
+    if working_memory is not None:
+        sklearn.set_config(working_memory=working_memory)
     before = _maxrss_mb()
     if trace:
         tracemalloc.start()
+    start = time.perf_counter()
     run()
+    seconds = time.perf_counter() - start
     traced = tracemalloc.get_traced_memory()[1] / 2**20 if trace else None
     after = _maxrss_mb()
 
@@ -72,6 +84,8 @@ def measure(case, n_rows, trace=False):
     return {
         "case": case,
         "n_rows": n_rows,
+        "working_memory": sklearn.get_config()["working_memory"],
+        "seconds": seconds,
         "input_mb": (X.nbytes + y.nbytes) / 2**20,
         "rss_before_mb": before,
         "rise_mb": after - before,
@@ -82,24 +96,42 @@ def measure(case, n_rows, trace=False):
     }
 
 
-def memory_table(quick=False, trace=True):
-    """Return (header, rows): each case measured in a fresh subprocess."""
-    n_rows = 10**5 if quick else 10**6
-    env = dict(os.environ)
+def _run(case, n_rows, working_memory, trace):
+    """Return the JSON dict one fresh process prints for one case."""
     here = os.path.dirname(os.path.abspath(__file__))
+    cmd = [sys.executable, os.path.join(here, "bench_memory.py"), case, str(n_rows)]
+    cmd.append(str(working_memory or "default"))
+    if trace:
+        cmd.append("tracemalloc")
+    out = subprocess.check_output(cmd, env=dict(os.environ))
+    return json.loads(out.splitlines()[-1])
+
+
+def memory_table(quick=False, trace=True, small_working_memory=64):
+    """Return (header, rows): each case measured in a fresh subprocess.
+
+    Besides the default working_memory, the full run measures the chunked
+    cases again with working_memory=small_working_memory, to show what
+    the chunk size costs in time and saves in memory.
+    """
+    n_rows = 2 * 10**4 if quick else 10**6
+    runs = [(case, None) for case in CASES]
+    if not quick:
+        runs += [("predict_proba", small_working_memory)]
+        runs += [("fit_lbfgs", small_working_memory)]
+
     rows = []
-    for case in CASES:
-        cmd = [sys.executable, os.path.join(here, "bench_memory.py"), case, str(n_rows)]
-        results = [json.loads(subprocess.check_output(cmd, env=env).splitlines()[-1])]
+    for case, working_memory in runs:
+        res = _run(case, n_rows, working_memory, trace=False)
+        traced = None
         if trace and not quick:
-            out = subprocess.check_output(cmd + ["tracemalloc"], env=env)
-            results.append(json.loads(out.splitlines()[-1]))
-        res = results[0]
-        traced = results[-1]["traced_peak_mb"]
+            traced = _run(case, n_rows, working_memory, trace=True)["traced_peak_mb"]
         ok = res["rise_mb"] <= res["allowance_mb"]
         rows.append(
             [
                 f"{case}, {n_rows:.0e} x {N_FEATURES}",
+                f"{res['working_memory']} MB",
+                f"{res['seconds']:.2f} s",
                 f"{res['input_mb']:.0f} MB",
                 f"{res['rise_mb']:.0f} MB",
                 "n/a" if traced is None else f"{traced:.0f} MB",
@@ -109,6 +141,8 @@ def memory_table(quick=False, trace=True):
         )
     header = [
         f"degree 2, hidden {HIDDEN}",
+        "working_memory",
+        "time",
         "input",
         "peak RSS rise",
         "tracemalloc peak",
@@ -120,5 +154,8 @@ def memory_table(quick=False, trace=True):
 
 if __name__ == "__main__":
     case, n_rows = sys.argv[1], int(sys.argv[2])
-    trace = len(sys.argv) > 3 and sys.argv[3] == "tracemalloc"
-    print(json.dumps(measure(case, n_rows, trace=trace)))
+    working_memory = None
+    if len(sys.argv) > 3 and sys.argv[3] != "default":
+        working_memory = int(sys.argv[3])
+    trace = sys.argv[-1] == "tracemalloc"
+    print(json.dumps(measure(case, n_rows, trace, working_memory)))

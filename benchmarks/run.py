@@ -87,7 +87,9 @@ def main(argv=None):
     for name in sections:
         settings = thread_settings if name not in ("threads", "memory") else ["default"]
         for threads in settings:
+            section_start = time.perf_counter()
             run_section(name, args.quick, threads)
+            print(f"({name}: {time.perf_counter() - section_start:.1f} s)")
     print(f"\ntotal {time.perf_counter() - start:.1f} s")
 
 

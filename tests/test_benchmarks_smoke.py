@@ -99,6 +99,6 @@ def test_benchmarks_quick_mode_prints_every_table():
 
     # one data row per case, each with a ratio and a verdict cell
     for row_start in ("| m=2 ", "| clf digits adam float64", "| alpha=1 (C=1)",
-                      "| adam float64 m=30 K=496 n=64", "| predict_proba, 1e+05 x 50"):
+                      "| adam float64 m=30 K=496 n=64", "| predict_proba, 2e+04 x 50"):
         assert row_start in out, f"row {row_start!r} missing from:\n{out}"
     assert "total " in out
