@@ -1,4 +1,4 @@
-"""skpoly against scikit-learn: degree 1 against MLP, lbfgs against LogisticRegression."""
+"""skpoly against scikit-learn: degree 1 against MLP, lbfgs against LogReg."""
 
 import numpy as np
 from sklearn.datasets import load_digits, make_classification, make_regression
@@ -92,7 +92,7 @@ def degree1_vs_mlp(quick=False, dtypes=(np.float64, np.float32)):
 
 
 def load_digits_set():
-    """Return standardized digits X, its labels and the labels as a regression target."""
+    """Return standardized digits X, its labels, and the labels standardized."""
     X, y = load_digits(return_X_y=True)
     X = StandardScaler().fit_transform(X)
     return X, y, (y - y.mean()) / y.std()

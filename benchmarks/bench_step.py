@@ -4,8 +4,8 @@ from math import comb
 
 import numpy as np
 
-from _harness import BlasThreads, blas_threads, fmt_spread, fmt_time, interleave, quiet, ratio
-from _harness import verdict
+from _harness import BlasThreads, blas_threads, fmt_spread, fmt_time, interleave
+from _harness import quiet, ratio, verdict
 
 STEP_TARGET = 1.3
 FLOAT32_TARGET = 1.6
@@ -156,8 +156,12 @@ def step_vs_floor(quick=False, threads="default", solvers=("adam", "sgd")):
                         ]
                     )
                 if len(dtypes) == 2:
-                    speedup = ratio(times[("step", "float64")], times[("step", "float32")])
-                    gemm = ratio(times[("floor", "float64")], times[("floor", "float32")])
+                    step64 = times[("step", "float64")]
+                    step32 = times[("step", "float32")]
+                    speedup = ratio(step64, step32)
+                    gemm = ratio(
+                        times[("floor", "float64")], times[("floor", "float32")]
+                    )
                     f32_rows.append(
                         [
                             f"{solver} m={m} K={n_mono} n={n}",

@@ -1,11 +1,12 @@
 """Run skpoly's benchmarks and print tables of medians, min-max and ratios.
 
     python benchmarks/run.py [--quick] [--threads 1|default|both]
-                             [--only SECTION,...]
+                             [--only SECTION,...] [--clock wall|cpu]
 
 Every comparison runs its candidates in turn (a, b, a, b, ...) in this one
 process and compares medians, so that a shared machine's noise hits both
-sides alike. The tables are rst grid tables, pasted as they are into
+sides alike; on a loaded machine, --clock cpu (with --threads 1) reads the
+main thread's CPU time instead of the wall clock. The tables are rst grid tables, pasted as they are into
 docs/benchmarks.rst. --quick runs a small subset in under a minute; its
 timings mean little and are not checked (CI runs it as a smoke test).
 """
@@ -17,7 +18,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from _harness import blas_threads, grid_table, machine_info  # noqa: E402
+from _harness import CLOCK, blas_threads, grid_table, machine_info  # noqa: E402
+from _harness import use_clock  # noqa: E402
 
 SECTIONS = ("reference", "mlp", "logreg", "step", "threads", "memory")
 
@@ -50,10 +52,16 @@ def run_section(name, quick, threads):
         _print_table("No hidden layer, lbfgs, against LogisticRegression" + tag, *table)
     elif name == "step":
         header, rows, f32 = bench_step.step_vs_floor(quick, threads)
-        _print_table("Degree-2 training step against its GEMM floor" + tag, header, rows)
+        title = "Degree-2 training step against its GEMM floor"
+        _print_table(title + tag, header, rows)
         _print_table("float32 against float64" + tag, *f32)
     elif name == "threads":
-        _print_table("BLAS thread count for one step", *bench_step.thread_counts(quick))
+        # two BLAS threads need the wall clock, whatever --clock says
+        clock = CLOCK["name"]
+        use_clock("wall")
+        table = bench_step.thread_counts(quick)
+        use_clock(clock)
+        _print_table("BLAS thread count for one step (wall clock)", *table)
     elif name == "memory":
         _print_table("Peak memory over the input", *bench_memory.memory_table(quick))
 
@@ -69,12 +77,22 @@ def main(argv=None):
         "--only", default=",".join(SECTIONS),
         help=f"comma-separated sections among {', '.join(SECTIONS)}",
     )
+    parser.add_argument(
+        "--clock", choices=("wall", "cpu"), default="wall",
+        help="wall time, or the main thread's CPU time (needs --threads 1)",
+    )
     args = parser.parse_args(argv)
     sections = [s for s in args.only.split(",") if s]
     unknown = sorted(set(sections) - set(SECTIONS))
     if unknown:
         parser.error(f"--only got unknown sections {unknown}; choose among {SECTIONS}.")
     thread_settings = ["1", "default"] if args.threads == "both" else [args.threads]
+    if args.clock == "cpu" and args.threads != "1":
+        parser.error(
+            "--clock cpu counts the main thread only, so it needs --threads 1; "
+            f"got --threads {args.threads}."
+        )
+    use_clock(args.clock)
 
     print("skpoly benchmarks: python " + " ".join(["benchmarks/run.py", *sys.argv[1:]]))
     import skpoly
@@ -82,6 +100,7 @@ def main(argv=None):
     print(f"skpoly {skpoly.__version__} from {os.path.dirname(skpoly.__file__)}")
     for key, value in machine_info().items():
         print(f"  {key}: {value}")
+    print(f"  clock: {args.clock}; load average at start: {os.getloadavg()}")
 
     start = time.perf_counter()
     for name in sections:

@@ -91,7 +91,7 @@ def test_benchmarks_quick_mode_prints_every_table():
         "No hidden layer, lbfgs, against LogisticRegression",
         "Degree-2 training step against its GEMM floor",
         "float32 against float64",
-        "BLAS thread count for one step",
+        "BLAS thread count for one step (wall clock)",
         "Peak memory over the input",
     ]
     for title in titles:
