@@ -121,8 +121,10 @@ class AdamOptimizer:
         grad *= 1 - self.beta_2
         self.second += grad
 
-        # bias-corrected step: params -= lr_t * m / (sqrt(v) + eps)
-        self.learning_rate = (
+        # bias-corrected step: params -= lr_t * m / (sqrt(v) + eps); a
+        # Python float, since a numpy float64 scalar would make numpy run
+        # the in-place product of float32 arrays in float64
+        self.learning_rate = float(
             self.learning_rate_init
             * np.sqrt(1 - self.beta_2**self.t)
             / (1 - self.beta_1**self.t)
