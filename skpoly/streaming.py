@@ -22,6 +22,8 @@ from sklearn.utils import Bunch, check_consistent_length, check_random_state
 from sklearn.utils import gen_batches, gen_even_slices
 from sklearn.utils.multiclass import unique_labels
 
+from skpoly._compat import Interval, StrOptions, validate_params
+
 __all__ = ["fit_blocks", "predict_blocks"]
 
 # in-memory arrays are split into this many row blocks unless block_size is set
@@ -35,6 +37,30 @@ PREDICT_METHODS = (
 )
 
 
+@validate_params(
+    {
+        "estimator": "no_validation",
+        # X's forms (dask, array-like, callable) are told apart by hand
+        "X": "no_validation",
+        "y": ["array-like", None],
+        "epochs": [Interval(Integral, 1, None, closed="left")],
+        "classes": ["array-like", None],
+        "block_size": [Interval(Integral, 1, None, closed="left"), None],
+        "shuffle": ["boolean"],
+        "random_state": ["random_state"],
+        "validation": [tuple, None],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither"), None],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "scoring": [str, callable, None],
+        "restore_best": ["boolean"],
+        "sample_weight": ["array-like", None],
+        "return_history": ["boolean"],
+        "verbose": ["verbose"],
+    },
+    # the estimator's own partial_fit validates its parameters as usual
+    prefer_skip_nested_validation=False,
+)
 def fit_blocks(
     estimator,
     X,
@@ -207,37 +233,33 @@ def fit_blocks(
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn.linear_model import SGDClassifier
+    >>> from skpoly import PolyNetClassifier
     >>> from skpoly.streaming import fit_blocks
     >>> rng = np.random.RandomState(0)
     >>> X = rng.normal(size=(400, 3))
-    >>> y = (X[:, 0] + X[:, 1] > 0).astype(int)
+    >>> y = (X[:, 0] * X[:, 1] > 0).astype(int)
+    >>> clf = PolyNetClassifier(
+    ...     hidden_layer_sizes=(), degree=2, solver="adam",
+    ...     learning_rate_init=0.05, random_state=0,
+    ... )
     >>> clf, history = fit_blocks(
-    ...     SGDClassifier(random_state=0), X, y, epochs=3, block_size=50,
-    ...     random_state=0, return_history=True,
+    ...     clf, X, y, epochs=5, block_size=50, random_state=0,
+    ...     return_history=True,
     ... )
     >>> clf.classes_
     array([0, 1])
     >>> history.n_epochs, history.n_samples
-    (3, [400, 400, 400])
-    >>> print(f"{clf.score(X, y):.2f}")
-    0.9...
+    (5, [400, 400, 400, 400, 400])
+    >>> history.train_loss[-1] < history.train_loss[0]
+    True
+    >>> print(f"{clf.score(X, y):.1f}")
+    0.9
     """
-    _check_fit_blocks_params(
-        estimator,
-        epochs=epochs,
-        block_size=block_size,
-        shuffle=shuffle,
-        validation=validation,
-        validation_fraction=validation_fraction,
-        n_iter_no_change=n_iter_no_change,
-        tol=tol,
-        restore_best=restore_best,
-        return_history=return_history,
-    )
+    _check_fit_blocks_params(estimator, validation, validation_fraction)
     rng = check_random_state(random_state)
     source = _make_block_source(X, y, sample_weight, block_size)
-    partial_fit_params = inspect.signature(estimator.partial_fit).parameters
+    if sample_weight is not None:
+        _check_partial_fit_accepts(estimator, "sample_weight")
 
     # choose and load the held-out data
     validation_blocks = None
@@ -258,11 +280,8 @@ def fit_blocks(
             if verbose:
                 print("Computing the class labels with one pass over y.")
             classes = source.unique_labels()
-    if classes is not None and "classes" not in partial_fit_params:
-        raise TypeError(
-            f"classes was given but {type(estimator).__name__}.partial_fit "
-            "takes no classes parameter; leave classes=None."
-        )
+    if classes is not None:
+        _check_partial_fit_accepts(estimator, "classes")
 
     train_blocks = source.training_blocks(validation_blocks)
     history = Bunch(
@@ -290,39 +309,11 @@ def fit_blocks(
             order = train_blocks
             if train_blocks is not None and shuffle:
                 order = rng.permutation(train_blocks)
-            n_samples, loss_sum, has_loss = 0, 0.0, True
-            for X_block, y_block, sw_block in source.iter_blocks(order):
-                n_rows = X_block.shape[0]
-                if n_rows == 0:
-                    continue
-                if shuffle:
-                    rows = rng.permutation(n_rows)
-                    X_block = _take_rows(X_block, rows)
-                    y_block = _take_rows(y_block, rows)
-                    sw_block = _take_rows(sw_block, rows)
-
-                params = {}
-                if first_call and classes is not None:
-                    params["classes"] = classes
-                if sw_block is not None:
-                    if "sample_weight" not in partial_fit_params:
-                        raise TypeError(
-                            "sample_weight was given but "
-                            f"{type(estimator).__name__}.partial_fit takes "
-                            "no sample_weight parameter; train without "
-                            "weights or use an estimator that accepts them."
-                        )
-                    params["sample_weight"] = sw_block
-                estimator.partial_fit(X_block, y_block, **params)
-                first_call = False
-
-                # row-weighted mean of the per-call loss
-                n_samples += n_rows
-                loss = getattr(estimator, "loss_", None)
-                if loss is None:
-                    has_loss = False
-                else:
-                    loss_sum += float(loss) * n_rows
+            n_samples, train_loss = _train_epoch(
+                estimator, source, order, shuffle, rng,
+                classes if first_call else None,
+            )
+            first_call = False
             if n_samples == 0:
                 raise ValueError(
                     f"Epoch {epoch + 1} found no training rows; pass data "
@@ -332,9 +323,7 @@ def fit_blocks(
             # record the epoch
             history.n_epochs += 1
             history.n_samples.append(n_samples)
-            history.train_loss.append(
-                loss_sum / n_samples if has_loss else float("nan")
-            )
+            history.train_loss.append(train_loss)
             history.block_order.append(
                 None if order is None else np.asarray(order)
             )
@@ -383,6 +372,14 @@ def fit_blocks(
     return estimator
 
 
+@validate_params(
+    {
+        "estimator": "no_validation",
+        "X": "no_validation",
+        "method": [StrOptions(set(PREDICT_METHODS))],
+    },
+    prefer_skip_nested_validation=True,
+)
 def predict_blocks(estimator, X, *, method="predict"):
     """Apply a fitted estimator's prediction method to a dask array lazily.
 
@@ -443,20 +440,17 @@ def predict_blocks(estimator, X, *, method="predict"):
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn.linear_model import SGDClassifier
+    >>> from skpoly import PolyNetClassifier
     >>> from skpoly.streaming import predict_blocks
-    >>> X = np.array([[0.0], [1.0], [2.0], [3.0]])
-    >>> clf = SGDClassifier(random_state=0).fit(X, [0, 0, 1, 1])
+    >>> X = np.array([[-2.0], [-1.0], [1.0], [2.0]])
+    >>> clf = PolyNetClassifier(hidden_layer_sizes=(), degree=1).fit(X, [0, 0, 1, 1])
     >>> import dask.array as da  # doctest: +SKIP
     >>> y = predict_blocks(clf, da.from_array(X, chunks=2))  # doctest: +SKIP
+    >>> y.chunks  # doctest: +SKIP
+    ((2, 2),)
     >>> y.compute()  # doctest: +SKIP
     array([0, 0, 1, 1])
     """
-    if method not in PREDICT_METHODS:
-        raise ValueError(
-            f"method={method!r} is not supported; use one of "
-            f"{', '.join(map(repr, PREDICT_METHODS))}."
-        )
     func = getattr(estimator, method, None)
     if func is None:
         raise ValueError(
@@ -509,73 +503,81 @@ def predict_blocks(estimator, X, *, method="predict"):
     )
 
 
-def _check_fit_blocks_params(estimator, **params):
-    """Raise one error listing every invalid fit_blocks parameter."""
+def _train_epoch(estimator, source, order, shuffle, rng, classes):
+    """Return the rows seen and the mean loss_ of one pass over the blocks."""
+    n_samples, loss_sum, has_loss = 0, 0.0, True
+    for X_block, y_block, sw_block in source.iter_blocks(order):
+        n_rows = X_block.shape[0]
+        if n_rows == 0:
+            continue
+        if shuffle:
+            rows = rng.permutation(n_rows)
+            X_block = _take_rows(X_block, rows)
+            y_block = _take_rows(y_block, rows)
+            sw_block = _take_rows(sw_block, rows)
+
+        # classes go with the first call only
+        params = {}
+        if classes is not None and n_samples == 0:
+            params["classes"] = classes
+        if sw_block is not None:
+            _check_partial_fit_accepts(estimator, "sample_weight")
+            params["sample_weight"] = sw_block
+        estimator.partial_fit(X_block, y_block, **params)
+
+        # row-weighted mean of the per-call loss
+        n_samples += n_rows
+        loss = getattr(estimator, "loss_", None)
+        if loss is None:
+            has_loss = False
+        else:
+            loss_sum += float(loss) * n_rows
+    mean_loss = loss_sum / n_samples if has_loss and n_samples else float("nan")
+    return n_samples, mean_loss
+
+
+def _check_partial_fit_accepts(estimator, name):
+    """Raise a TypeError if estimator.partial_fit has no parameter name."""
+    if name not in inspect.signature(estimator.partial_fit).parameters:
+        raise TypeError(
+            f"{name} was given but {type(estimator).__name__}.partial_fit "
+            f"takes no {name} parameter; leave {name}=None or use an "
+            "estimator that accepts it."
+        )
+
+
+def _check_fit_blocks_params(estimator, validation, validation_fraction):
+    """Raise one error listing every check across fit_blocks parameters."""
     if not callable(getattr(estimator, "partial_fit", None)):
+        hint = (
+            "use an incremental estimator such as skpoly's PolyNetClassifier "
+            "with solver='adam', or SGDClassifier."
+        )
+        if "solver" in getattr(estimator, "get_params", dict)():
+            hint = (
+                f"its solver={estimator.get_params()['solver']!r} has none; "
+                "set solver='adam' or solver='sgd'."
+            )
         raise TypeError(
             f"{type(estimator).__name__} has no partial_fit method, so it "
-            "cannot be trained block by block; use an incremental estimator "
-            "such as skpoly's PolyNetClassifier or SGDClassifier."
+            f"cannot be trained block by block; {hint}"
         )
 
     problems = []
-    epochs = params["epochs"]
-    if not _is_int(epochs) or epochs < 1:
-        problems.append(f"epochs must be an int >= 1, got {epochs!r}.")
-    block_size = params["block_size"]
-    if block_size is not None and (not _is_int(block_size) or block_size < 1):
-        problems.append(
-            f"block_size must be None or an int >= 1, got {block_size!r}."
-        )
-    fraction = params["validation_fraction"]
-    if fraction is not None and (
-        not _is_real(fraction) or not 0 < fraction < 1
-    ):
-        problems.append(
-            "validation_fraction must be None or a float strictly between "
-            f"0 and 1, got {fraction!r}."
-        )
-    if fraction is not None and params["validation"] is not None:
+    if validation_fraction is not None and validation is not None:
         problems.append(
             "validation and validation_fraction were both given; set only "
             "one of them."
         )
-    validation = params["validation"]
-    if validation is not None and (
-        not isinstance(validation, tuple) or len(validation) not in (2, 3)
-    ):
+    if validation is not None and len(validation) not in (2, 3):
         problems.append(
             "validation must be a tuple (X_val, y_val) or (X_val, y_val, "
-            f"sample_weight_val), got {type(validation).__name__}."
+            f"sample_weight_val), got a tuple of {len(validation)} items."
         )
-    n_iter_no_change = params["n_iter_no_change"]
-    if not _is_int(n_iter_no_change) or n_iter_no_change < 1:
-        problems.append(
-            f"n_iter_no_change must be an int >= 1, got {n_iter_no_change!r}."
-        )
-    tol = params["tol"]
-    if not _is_real(tol) or tol < 0:
-        problems.append(f"tol must be a float >= 0, got {tol!r}.")
-    for name in ("shuffle", "restore_best", "return_history"):
-        if not isinstance(params[name], (bool, np.bool_)):
-            problems.append(
-                f"{name} must be True or False, got {params[name]!r}."
-            )
-
     if problems:
         raise ValueError(
             "Invalid fit_blocks parameters: " + " ".join(problems)
         )
-
-
-def _is_int(value):
-    """Return whether value is an integer and not a bool."""
-    return isinstance(value, Integral) and not isinstance(value, bool)
-
-
-def _is_real(value):
-    """Return whether value is a real number and not a bool."""
-    return isinstance(value, Real) and not isinstance(value, bool)
 
 
 def _is_dask_array(obj):
@@ -694,6 +696,8 @@ class _ArrayBlocks:
             X = np.asarray(X)
         if y is not None and not hasattr(y, "shape"):
             y = np.asarray(y)
+        if _is_dask_array(y):
+            y = y.compute()
         if sample_weight is not None:
             sample_weight = np.asarray(sample_weight)
         if len(X.shape) != 2:
@@ -803,6 +807,11 @@ class _DaskBlocks:
 
     def iter_blocks(self, order):
         """Yield (X, y, sample_weight) for each block, computing one at a time."""
+        # TODO(streaming): block i+1 is computed only after partial_fit on
+        # block i returns, so loading and training never overlap and an epoch
+        # takes the sum of both times. Computing the next block in the
+        # background (a thread, or client.compute on a cluster) would hide the
+        # load time at the cost of a second block in memory.
         for i in order:
             yield self._compute_blocks(int(i))
 

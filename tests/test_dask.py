@@ -1,7 +1,5 @@
 """Tests for dask arrays in skpoly.streaming and for dask-backed model search."""
 
-import warnings
-
 import numpy as np
 import pytest
 
@@ -16,7 +14,6 @@ import dask  # noqa: E402
 import joblib  # noqa: E402
 from dask.distributed import Client, LocalCluster, get_task_stream  # noqa: E402
 from sklearn.base import clone, is_regressor  # noqa: E402
-from sklearn.exceptions import ConvergenceWarning  # noqa: E402
 from sklearn.linear_model import SGDClassifier, SGDRegressor  # noqa: E402
 from sklearn.model_selection import (  # noqa: E402
     GridSearchCV,
@@ -24,18 +21,19 @@ from sklearn.model_selection import (  # noqa: E402
     cross_val_score,
 )
 from sklearn.neural_network import MLPClassifier  # noqa: E402
+from threadpoolctl import threadpool_limits  # noqa: E402
 
+from skpoly import PolyNetClassifier, PolyNetRegressor  # noqa: E402
 from skpoly.streaming import fit_blocks, predict_blocks  # noqa: E402
 
-try:
-    from skpoly import PolyNetClassifier, PolyNetRegressor
-except ImportError:
-    PolyNetClassifier = PolyNetRegressor = None
 
-needs_skpoly = pytest.mark.skipif(
-    PolyNetClassifier is None,
-    reason="skpoly's PolyNet estimators are not importable on this branch yet",
-)
+@pytest.fixture(autouse=True)
+def one_blas_thread():
+    """Run each test on one BLAS thread: the in-process workers are threads
+    of this process, and each one running a multi-threaded BLAS on tiny
+    matrices oversubscribes the cores many times over."""
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
 
 
 @pytest.fixture
@@ -210,28 +208,30 @@ def test_fit_blocks_dask_y_length_mismatch():
         fit_blocks(SGDClassifier(), da.from_array(X, chunks=60), y[:-1])
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 @pytest.mark.parametrize(
-    "method", ["predict", "predict_proba", "predict_log_proba",
-               "decision_function"]
+    "estimator, method",
+    [
+        (PolyNetClassifier((5,), random_state=0), "predict"),
+        (PolyNetClassifier((5,), random_state=0), "predict_proba"),
+        (PolyNetClassifier((5,), random_state=0), "predict_log_proba"),
+        (MLPClassifier((5,), max_iter=50, random_state=0), "predict_proba"),
+        (SGDClassifier(random_state=0), "decision_function"),
+    ],
 )
-def test_predict_blocks_matches_predict(method):
+def test_predict_blocks_matches_predict(estimator, method):
     """Check that predict_blocks gives the in-memory method's output with the
     row chunks of X, empty chunks included."""
     X, y = make_data(n_samples=100)
     y[:10] = 2
-    est = MLPClassifier((5,), max_iter=50, random_state=0)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        est.fit(X, y)
-    if method == "decision_function":
-        est = SGDClassifier(random_state=0).fit(X, y)
+    est = clone(estimator).fit(X, y)
     X_dask = da.from_array(X, chunks=((40, 0, 40, 20), (2, 1)))
 
     result = predict_blocks(est, X_dask, method=method)
     expected = getattr(est, method)(X)
     assert isinstance(result, da.Array)
     assert result.chunks[0] == (40, 0, 40, 20)
-    assert result.shape == expected.shape
+    assert result.shape == expected.shape == (100, 3)[: expected.ndim]
     assert result.dtype == expected.dtype
     np.testing.assert_allclose(result.compute(), expected)
 
@@ -240,9 +240,7 @@ def test_predict_blocks_regressor_multioutput():
     """Check that a 2-d regression output keeps its columns."""
     X, _ = make_data(n_samples=80)
     Y = np.column_stack([X.sum(axis=1), X[:, 0] - X[:, 1]])
-    from sklearn.linear_model import Ridge
-
-    est = Ridge().fit(X, Y)
+    est = PolyNetRegressor(hidden_layer_sizes=(), degree=1).fit(X, Y)
     result = predict_blocks(est, da.from_array(X, chunks=30))
     assert result.chunks == ((30, 30, 20), (2,))
     np.testing.assert_allclose(result.compute(), est.predict(X))
@@ -254,7 +252,7 @@ def test_predict_blocks_errors():
     est = SGDRegressor(random_state=0).fit(X, y)
     with pytest.raises(TypeError, match="expects a dask array"):
         predict_blocks(est, X)
-    with pytest.raises(ValueError, match="method='transform' is not supported"):
+    with pytest.raises(ValueError, match="'method' parameter of predict_blocks"):
         predict_blocks(est, da.from_array(X), method="transform")
     with pytest.raises(ValueError, match="SGDRegressor has no predict_proba"):
         predict_blocks(est, da.from_array(X), method="predict_proba")
@@ -292,20 +290,14 @@ def search_estimators():
             id="mlp",
         ),
         pytest.param(
-            None if PolyNetClassifier is None else PolyNetClassifier(
-                (3,), max_iter=40, random_state=0
-            ),
+            PolyNetClassifier((3,), max_iter=40, random_state=0),
             {"degree": [1, 2], "alpha": [1e-4, 1e-1]},
             id="polynet-classifier",
-            marks=needs_skpoly,
         ),
         pytest.param(
-            None if PolyNetRegressor is None else PolyNetRegressor(
-                (), max_iter=40, random_state=0
-            ),
+            PolyNetRegressor(hidden_layer_sizes=(), max_iter=40, random_state=0),
             {"degree": [1, 2], "alpha": [1e-4, 1e-1]},
             id="polynet-regressor",
-            marks=needs_skpoly,
         ),
     ]
 
@@ -353,3 +345,19 @@ def test_cross_val_score_dask_backend_matches_default(
     assert len(tasks.data) > 0, "cross_val_score did not run on the cluster"
     np.testing.assert_allclose(on_dask, default, rtol=1e-12)
     assert len(set(default.round(12))) > 1
+
+
+def test_predict_blocks_docstring_example():
+    """Check that predict_blocks' example, skipped without dask, runs here."""
+    import doctest
+
+    import skpoly.streaming
+
+    text = skpoly.streaming.predict_blocks.__doc__.replace("# doctest: +SKIP", "")
+    test = doctest.DocTestParser().get_doctest(
+        text, {}, "predict_blocks", None, 0
+    )
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    runner.run(test)
+    failed, attempted = runner.summarize(verbose=False)
+    assert (failed, attempted) == (0, 9)

@@ -13,17 +13,8 @@ from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.utils import gen_even_slices
 
 import skpoly.streaming
+from skpoly import PolyNetClassifier, PolyNetRegressor
 from skpoly.streaming import fit_blocks
-
-try:
-    from skpoly import PolyNetClassifier, PolyNetRegressor
-except ImportError:
-    PolyNetClassifier = PolyNetRegressor = None
-
-needs_skpoly = pytest.mark.skipif(
-    PolyNetClassifier is None,
-    reason="skpoly's PolyNet estimators are not importable on this branch yet",
-)
 
 
 class RecordingSGDClassifier(SGDClassifier):
@@ -237,14 +228,26 @@ def scripted_scorer(scores):
     return scorer
 
 
-def test_fit_blocks_early_stopping_restores_best():
+@pytest.mark.parametrize(
+    "estimator",
+    [
+        pytest.param(SGDClassifier(random_state=0), id="sgd"),
+        pytest.param(MLPClassifier((4,), random_state=0), id="mlp"),
+        pytest.param(
+            PolyNetClassifier((4,), solver="adam", random_state=0), id="polynet"
+        ),
+    ],
+)
+def test_fit_blocks_early_stopping_restores_best(estimator):
     """Check that training stops after n_iter_no_change epochs without a gain
-    of tol and that the best epoch's model is put back."""
+    of tol, that the best epoch's model is put back, and that it trains on
+    from there as the uninterrupted model does."""
     X, y = make_classification_data()
+    X[:, 0] /= len(X)
     X_val, y_val = make_classification_data(seed=1)
     scores = [0.5, 0.7, 0.705, 0.69, 0.7, 0.9]
     est, history = fit_blocks(
-        SGDClassifier(random_state=0), X, y, epochs=6, random_state=0,
+        clone(estimator), X, y, epochs=6, random_state=0,
         validation=(X_val, y_val), scoring=scripted_scorer(scores),
         n_iter_no_change=3, tol=0.01, return_history=True,
     )
@@ -256,10 +259,21 @@ def test_fit_blocks_early_stopping_restores_best():
     assert history.restored_best
 
     # the same run cut after the best epoch gives the restored model
-    at_best = fit_blocks(
-        SGDClassifier(random_state=0), X, y, epochs=3, random_state=0
-    )
-    np.testing.assert_array_equal(est.coef_, at_best.coef_)
+    at_best = fit_blocks(clone(estimator), X, y, epochs=3, random_state=0)
+    np.testing.assert_array_equal(flat_coefs(est), flat_coefs(at_best))
+    assert est.t_ == at_best.t_
+
+    # both go on identically, optimizer state included
+    est.partial_fit(X, y)
+    at_best.partial_fit(X, y)
+    np.testing.assert_array_equal(flat_coefs(est), flat_coefs(at_best))
+
+
+def flat_coefs(est):
+    """Return every coefficient of a linear model or a network, flattened."""
+    if hasattr(est, "coefs_"):
+        return np.concatenate([coef.ravel() for coef in est.coefs_])
+    return np.r_[est.coef_.ravel(), est.intercept_]
 
 
 def test_fit_blocks_restore_best_false_keeps_last():
@@ -340,15 +354,30 @@ def test_fit_blocks_verbose_prints_epochs(capsys):
     assert "Stopped after the last of 3 epochs." in out
 
 
-def test_fit_blocks_invalid_params_listed_together():
-    """Check that every invalid parameter is named in one error."""
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"epochs": 0}, "'epochs' parameter of fit_blocks"),
+        ({"block_size": 2.5}, "'block_size' parameter of fit_blocks"),
+        ({"tol": -1.0}, "'tol' parameter of fit_blocks"),
+        ({"validation_fraction": 1.0}, "'validation_fraction' parameter"),
+        ({"n_iter_no_change": 0}, "'n_iter_no_change' parameter"),
+        ({"shuffle": "yes"}, "'shuffle' parameter of fit_blocks"),
+    ],
+)
+def test_fit_blocks_invalid_param_named(params, message):
+    """Check that an out-of-range parameter is named in the error."""
     X, y = make_classification_data()
-    with pytest.raises(ValueError, match="epochs must be.*tol must be") as info:
-        fit_blocks(SGDClassifier(), X, y, epochs=0, tol=-1.0, block_size=2.5)
-    assert "block_size must be" in str(info.value)
-    with pytest.raises(ValueError, match="set only one of them"):
+    with pytest.raises(ValueError, match=message):
+        fit_blocks(SGDClassifier(), X, y, **params)
+
+
+def test_fit_blocks_invalid_combinations_listed_together():
+    """Check that conflicting parameters are all named in one error."""
+    X, y = make_classification_data()
+    with pytest.raises(ValueError, match="set only one of them.*tuple of 1"):
         fit_blocks(
-            SGDClassifier(), X, y, validation=(X, y), validation_fraction=0.1
+            SGDClassifier(), X, y, validation=(X,), validation_fraction=0.1
         )
     with pytest.raises(ValueError, match="leaving none to train on"):
         fit_blocks(SGDClassifier(), X, y, block_size=150, validation_fraction=0.6)
@@ -357,6 +386,10 @@ def test_fit_blocks_invalid_params_listed_together():
             SGDClassifier(), lambda: [(X, y)], classes=[0, 1, 2],
             validation_fraction=0.2,
         )
+    with pytest.raises(ValueError, match="block_size=10 has no effect"):
+        fit_blocks(SGDClassifier(), lambda: [(X, y)], block_size=10)
+    with pytest.raises(ValueError, match="pass y=None and sample_weight=None"):
+        fit_blocks(SGDClassifier(), lambda: [(X, y)], y)
 
 
 def test_fit_blocks_rejects_estimator_without_partial_fit():
@@ -405,7 +438,6 @@ def test_fit_blocks_sample_weight_unsupported():
                 (8,), degree=2, solver="adam", random_state=0, max_iter=30
             ),
             id="polynet",
-            marks=needs_skpoly,
         ),
     ],
 )
@@ -451,11 +483,9 @@ def incremental_estimators():
         pytest.param(MLPRegressor, "regressor", id="mlp-regressor"),
         pytest.param(
             PolyNetClassifier, "classifier", id="polynet-classifier",
-            marks=needs_skpoly,
         ),
         pytest.param(
             PolyNetRegressor, "regressor", id="polynet-regressor",
-            marks=needs_skpoly,
         ),
     ]
 
@@ -508,7 +538,9 @@ def test_partial_fit_one_epoch_per_call(Estimator, task, solver):
 def test_partial_fit_first_call_is_fit_one_epoch(Estimator, task):
     """Check that one partial_fit call with shuffling is fit(max_iter=1)."""
     X, y = make_task_data(task)
-    params = dict(hidden_layer_sizes=(4,), batch_size=8, random_state=0)
+    params = dict(
+        hidden_layer_sizes=(4,), solver="adam", batch_size=8, random_state=0
+    )
     once = Estimator(**params).partial_fit(X, y, **first_call_params(task))
     full = Estimator(max_iter=1, **params).fit(X, y)
     assert_same_coefs(once, full)
@@ -518,7 +550,7 @@ def test_partial_fit_first_call_is_fit_one_epoch(Estimator, task):
 def test_partial_fit_t_counts_samples(Estimator, task):
     """Check that t_ adds the rows of each call, whatever their weights."""
     X, y = make_task_data(task)
-    est = Estimator(hidden_layer_sizes=(4,), random_state=0)
+    est = Estimator(hidden_layer_sizes=(4,), solver="adam", random_state=0)
     est.partial_fit(X[:30], y[:30], **first_call_params(task))
     assert est.t_ == 30
     est.partial_fit(X[30:50], y[30:50], sample_weight=np.full(20, 3.0))
@@ -560,21 +592,16 @@ def test_partial_fit_sample_weight_honoured(Estimator, task):
     assert not np.allclose(unweighted.coefs_[0], one_epoch(X, y, weights).coefs_[0])
 
 
-def test_partial_fit_classes_fixed_from_first_call_reference():
-    """Check the classes_ contract on scikit-learn's MLP (the reference)."""
-    check_classes_fixed_from_first_call(MLPClassifier)
-
-
-@needs_skpoly
-def test_partial_fit_classes_fixed_from_first_call():
+@pytest.mark.parametrize("Estimator", [MLPClassifier, PolyNetClassifier])
+def test_partial_fit_classes_fixed_from_first_call(Estimator):
     """Check that classes_ is set from the first call's classes and kept."""
-    check_classes_fixed_from_first_call(PolyNetClassifier)
+    check_classes_fixed_from_first_call(Estimator)
 
 
 def check_classes_fixed_from_first_call(Estimator):
     """Assert the classes_ contract of partial_fit for one classifier."""
     X, y = make_task_data("classifier")
-    est = Estimator(hidden_layer_sizes=(4,), random_state=0)
+    est = Estimator(hidden_layer_sizes=(4,), solver="adam", random_state=0)
     with pytest.raises(ValueError, match="classes"):
         clone(est).partial_fit(X, y)
 
@@ -614,3 +641,10 @@ def test_pickle_size_close_to_coefficients(Estimator, task, solver):
     assert n_bytes < budget, (n_bytes, coef_bytes, table_bytes)
     restored = pickle.loads(pickle.dumps(est))
     np.testing.assert_array_equal(restored.predict(X[:20]), est.predict(X[:20]))
+
+
+def test_fit_blocks_names_solver_without_partial_fit():
+    """Check that a PolyNet on lbfgs is refused with the solvers to use."""
+    X, y = make_classification_data()
+    with pytest.raises(TypeError, match="solver='lbfgs' has none; set solver="):
+        fit_blocks(PolyNetClassifier(solver="lbfgs"), X, y)
