@@ -12,6 +12,8 @@ from sklearn.preprocessing import PolynomialFeatures
 from sklearn.utils import check_array, gen_batches
 from sklearn.utils.validation import check_is_fitted
 
+from skpoly._compat import Interval, StrOptions, validate_params
+
 __all__ = [
     "NetworkPolynomial",
     "Polynomial",
@@ -27,7 +29,13 @@ LINKS = {
     "softmax": lambda raw: softmax(raw, axis=1),
 }
 
-SORTS = (None, "magnitude")
+# constraints shared by unit_polynomial and network_polynomial
+SELECTION_CONSTRAINTS = {
+    "estimator": "no_validation",
+    "threshold": [Interval(Real, 0, None, closed="left")],
+    "sort": [StrOptions({"magnitude"}), None],
+    "feature_names": ["array-like", None],
+}
 
 
 class Polynomial:
@@ -285,7 +293,7 @@ class Polynomial:
         symbols = [sympy.Symbol(str(name)) for name in self.variable_names]
         terms = []
         for coef, row in zip(self.coef, self.powers):
-            factors = [s**int(p) for s, p in zip(symbols, row) if p > 0]
+            factors = [s ** int(p) for s, p in zip(symbols, row) if p > 0]
             terms.append(sympy.Float(float(coef)) * sympy.Mul(*factors))
         return sympy.Add(*terms)
 
@@ -365,9 +373,7 @@ class NetworkPolynomial:
                 f"{sorted({p.powers.shape[1] for p in polynomials})} variables."
             )
         if link not in LINKS:
-            raise ValueError(
-                f"link must be one of {sorted(LINKS)}; got {link!r}."
-            )
+            raise ValueError(f"link must be one of {sorted(LINKS)}; got {link!r}.")
         output_names = np.asarray(output_names, dtype=object)
         if output_names.shape != (len(polynomials),):
             raise ValueError(
@@ -534,6 +540,14 @@ class NetworkPolynomial:
         return frame
 
 
+@validate_params(
+    {
+        **SELECTION_CONSTRAINTS,
+        "layer": [Integral],
+        "unit": [Integral],
+    },
+    prefer_skip_nested_validation=True,
+)
 def unit_polynomial(
     estimator,
     layer=-1,
@@ -594,8 +608,8 @@ def unit_polynomial(
     Raises
     ------
     ValueError
-        If ``layer``, ``unit``, ``threshold``, ``sort`` or ``feature_names``
-        is out of range for the estimator.
+        If ``layer`` or ``unit`` is out of range for the estimator, or
+        ``feature_names`` holds the wrong number of names.
 
     See Also
     --------
@@ -636,7 +650,6 @@ def unit_polynomial(
     layer = _check_index(layer, len(net.coefs_), "layer", "transitions")
     coef = net.coefs_[layer]
     unit = _check_index(unit, coef.shape[1], "unit", "units in this layer")
-    _check_threshold_sort(threshold, sort)
 
     powers = np.asarray(net.powers_[layer])
     if layer == 0:
@@ -649,6 +662,13 @@ def unit_polynomial(
     return _select(coef[:, unit], powers, names, threshold, sort)
 
 
+@validate_params(
+    {
+        **SELECTION_CONSTRAINTS,
+        "max_monomials": [Interval(Integral, 1, None, closed="left")],
+    },
+    prefer_skip_nested_validation=True,
+)
 def network_polynomial(
     estimator,
     *,
@@ -745,11 +765,6 @@ def network_polynomial(
     True
     """
     net = _final_polynet(estimator)
-    _check_threshold_sort(threshold, sort)
-    if not isinstance(max_monomials, Integral) or max_monomials < 1:
-        raise ValueError(
-            f"max_monomials must be a positive int; got {max_monomials!r}."
-        )
 
     n_hidden = len(net.coefs_) - 1
     activation = getattr(net, "activation", None)
@@ -773,10 +788,10 @@ def network_polynomial(
     else:
         n_monomials = powers[0].shape[0]
     if n_monomials > max_monomials:
-        factors = " * ".join(map(str, degrees))
+        factors = " * ".join(map(str, degrees)) + " = " if n_hidden else ""
         gigabytes = 8 * n_monomials * net.coefs_[-1].shape[1] / 1e9
         raise ValueError(
-            f"The network's polynomials have total degree {factors} = "
+            f"The network's polynomials have total degree {factors}"
             f"{total_degree} in {n_features} inputs, which allows "
             f"{n_monomials} monomials, more than max_monomials="
             f"{max_monomials}. Raise max_monomials if about {gigabytes:.3g} "
@@ -786,7 +801,7 @@ def network_polynomial(
 
     # multiply out the transitions
     if n_hidden:
-        coef = _expand_network(net.coefs_, powers, n_features, total_degree)
+        coef = _expand_network(net.coefs_, powers, n_features)
         powers = _basis_powers(n_features, total_degree)
     else:
         coef, powers = np.asarray(net.coefs_[0], dtype=np.float64), powers[0]
@@ -868,27 +883,12 @@ def _final_polynet(estimator):
 
 def _check_index(index, size, name, what):
     """Return index in range(size), accepting negative indices like a list."""
-    if not isinstance(index, Integral) or isinstance(index, bool):
-        raise TypeError(f"{name} must be an int; got {index!r}.")
     if not -size <= index < size:
         raise ValueError(
             f"{name}={index} is out of range: the estimator has {size} "
             f"{what}, so {name} must be in [{-size}, {size - 1}]."
         )
     return int(index) % size
-
-
-def _check_threshold_sort(threshold, sort):
-    """Raise ValueError unless threshold is a non-negative real and sort known."""
-    if not isinstance(threshold, Real) or not threshold >= 0:
-        raise ValueError(
-            f"threshold must be a non-negative number; got {threshold!r}."
-        )
-    if sort not in SORTS:
-        raise ValueError(
-            f"sort must be None (the order of powers_) or 'magnitude'; got "
-            f"{sort!r}."
-        )
 
 
 def _check_names(feature_names, n_variables):
@@ -1010,10 +1010,9 @@ class _Expansion:
             b = basis[: _n_basis(self.n, degree_b)]
             table = np.empty((a.shape[0], b.shape[0]), dtype=np.int64)
             for rows in gen_batches(a.shape[0], max(1, 2**16 // b.shape[0])):
-                sums = a[rows, None, :] + b[None, :, :]
-                table[rows] = _monomial_index(
-                    sums.reshape(-1, self.n)
-                ).reshape(-1, b.shape[0])
+                # exponents of every product, shape (rows * n_basis_b, n)
+                sums = (a[rows, None, :] + b[None, :, :]).reshape(-1, self.n)
+                table[rows] = _monomial_index(sums).reshape(-1, b.shape[0])
             self._tables[key] = table
         return self._tables[key]
 
@@ -1035,11 +1034,11 @@ class _Expansion:
         return np.asarray(T @ S)
 
 
-def _expand_network(coefs, powers, n_features, total_degree):
+def _expand_network(coefs, powers, n_features):
     """Return the network's raw outputs as polynomials in the inputs.
 
-    -> (n_basis(n_features, total_degree), n_outputs), for identity hidden
-    activations.
+    -> (n_basis(n_features, D), n_outputs), D the product of the transition
+    degrees, for identity hidden activations.
     """
     expansion = _Expansion(n_features)
 
@@ -1048,16 +1047,11 @@ def _expand_network(coefs, powers, n_features, total_degree):
     Z[1:] = np.eye(n_features)
     degree_in = 1
 
+    # each transition multiplies the degree: Z gains rows up to n_basis(D)
     for layer_coef, layer_powers in zip(coefs, powers):
-        Z = _expand_transition(
-            Z, degree_in, layer_powers, layer_coef, expansion
-        )
+        Z = _expand_transition(Z, degree_in, layer_powers, layer_coef, expansion)
         degree_in *= int(layer_powers.sum(axis=1).max())
-
-    # pad to the full basis (a zero top block when coefficients cancel out)
-    full = np.zeros((_n_basis(n_features, total_degree), Z.shape[1]))
-    full[: Z.shape[0]] = Z
-    return full
+    return Z
 
 
 def _expand_transition(Z, degree_in, powers, coef, expansion):

@@ -1,6 +1,7 @@
 """Tests for skpoly.inspection: reading the learned polynomials."""
 
 import math
+import re
 import sys
 
 import numpy as np
@@ -8,12 +9,13 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from scipy.special import expit, softmax
 from sklearn.base import BaseEstimator
-from sklearn.exceptions import NotFittedError
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.linear_model import LinearRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import PolynomialFeatures, StandardScaler
 from sklearn.utils.validation import validate_data
 
+from skpoly import PolyNetClassifier, PolyNetRegressor
 from skpoly.inspection import (
     NetworkPolynomial,
     Polynomial,
@@ -68,9 +70,11 @@ class HandWrittenPolyNet(BaseEstimator):
 
         self.powers_, self.coefs_ = [], []
         for fan_in, fan_out, degree in zip(sizes[:-1], sizes[1:], degrees):
-            powers = PolynomialFeatures(
-                int(degree), interaction_only=self.interaction_only
-            ).fit(np.zeros((1, fan_in))).powers_
+            powers = (
+                PolynomialFeatures(int(degree), interaction_only=self.interaction_only)
+                .fit(np.zeros((1, fan_in)))
+                .powers_
+            )
             self.powers_.append(powers)
             self.coefs_.append(rng.normal(size=(powers.shape[0], fan_out)))
         self.degrees_ = tuple(int(d) for d in degrees)
@@ -120,9 +124,7 @@ def test_monomial_index_ranks_polynomial_features_order(n_features, degree):
     """Check that the closed-form rank numbers PolynomialFeatures' powers_."""
     powers = PolynomialFeatures(degree).fit(np.zeros((1, n_features))).powers_
     assert_array_equal(_monomial_index(powers), np.arange(powers.shape[0]))
-    assert_array_equal(
-        _monomial_index(powers[::-1]), np.arange(powers.shape[0])[::-1]
-    )
+    assert_array_equal(_monomial_index(powers[::-1]), np.arange(powers.shape[0])[::-1])
 
 
 # --- Polynomial ------------------------------------------------------------
@@ -237,7 +239,12 @@ def test_unit_polynomial_names_from_feature_names_in():
     net = HandWrittenPolyNet(layer_sizes=(2, 1)).fit(X)
     p = unit_polynomial(net)
     assert list(p.names) == [
-        "1", "width", "height", "width^2", "width height", "height^2"
+        "1",
+        "width",
+        "height",
+        "width^2",
+        "width height",
+        "height^2",
     ]
 
 
@@ -271,9 +278,7 @@ def test_unit_polynomial_negative_indices():
     assert_array_equal(
         unit_polynomial(net, layer=-1, unit=-1).coef, net.coefs_[1][:, 3]
     )
-    assert_array_equal(
-        unit_polynomial(net, layer=-2, unit=1).coef, net.coefs_[0][:, 1]
-    )
+    assert_array_equal(unit_polynomial(net, layer=-2, unit=1).coef, net.coefs_[0][:, 1])
 
 
 def test_unit_polynomial_threshold_drops_small_monomials():
@@ -307,10 +312,10 @@ def test_unit_polynomial_sort_by_magnitude():
     "kwargs, error, match",
     [
         ({"layer": 2}, ValueError, "layer=2 is out of range.*in \\[-2, 1\\]"),
-        ({"layer": 1.0}, TypeError, "layer must be an int"),
+        ({"layer": 1.0}, TypeError, "'layer' parameter .* must be an instance"),
         ({"unit": 3}, ValueError, "unit=3 is out of range.*in \\[-1, 0\\]"),
-        ({"threshold": -1}, ValueError, "threshold must be a non-negative"),
-        ({"sort": "abs"}, ValueError, "sort must be None .* got 'abs'"),
+        ({"threshold": -1}, ValueError, "'threshold' parameter .* range \\[0"),
+        ({"sort": "abs"}, ValueError, "'sort' parameter .* Got 'abs' instead"),
         (
             {"layer": 0, "feature_names": ["a"]},
             ValueError,
@@ -370,9 +375,7 @@ def test_network_polynomial_multiplies_out_by_hand():
         ((2, 2, 3), (3, 2), False),
     ],
 )
-def test_network_polynomial_equals_raw_outputs(
-    layer_sizes, degree, interaction_only
-):
+def test_network_polynomial_equals_raw_outputs(layer_sizes, degree, interaction_only):
     """Check that the expanded network gives the raw outputs everywhere."""
     net = HandWrittenPolyNet(
         layer_sizes=layer_sizes, degree=degree, interaction_only=interaction_only
@@ -385,9 +388,7 @@ def test_network_polynomial_equals_raw_outputs(
     assert len(expanded) == layer_sizes[-1]
     assert expanded.degree == total_degree
     assert all(len(p.coef) == n_basis for p in expanded)
-    assert_allclose(
-        expanded.evaluate(X), net._predict_raw(X), rtol=1e-12, atol=1e-10
-    )
+    assert_allclose(expanded.evaluate(X), net._predict_raw(X), rtol=1e-12, atol=1e-10)
 
 
 def test_network_polynomial_two_layers_degree_four():
@@ -398,7 +399,11 @@ def test_network_polynomial_two_layers_degree_four():
     top = expanded.powers.sum(axis=1) == 4
     assert np.abs(expanded.coef[top]).max() > 1e-3
     assert list(expanded.names[top]) == [
-        "x0^4", "x0^3 x1", "x0^2 x1^2", "x0 x1^3", "x1^4"
+        "x0^4",
+        "x0^3 x1",
+        "x0^2 x1^2",
+        "x0 x1^3",
+        "x1^4",
     ]
     X = _random_inputs(30, 2, seed=2)
     assert_allclose(expanded(X), net._predict_raw(X)[:, 0], atol=1e-10)
@@ -409,9 +414,7 @@ def test_network_polynomial_matches_sympy_expansion():
     sympy = pytest.importorskip("sympy", reason="the reference needs sympy")
     net = HandWrittenPolyNet(layer_sizes=(2, 2, 1), degree=(2, 2)).fit()
     x = sympy.symbols("x0 x1")
-    hidden = [
-        unit_polynomial(net, layer=0, unit=k).to_sympy() for k in range(2)
-    ]
+    hidden = [unit_polynomial(net, layer=0, unit=k).to_sympy() for k in range(2)]
     out = unit_polynomial(net, layer=1).to_sympy()
     h = sympy.symbols("h0 h1")
     reference = sympy.Poly(sympy.expand(out.subs(dict(zip(h, hidden)))), *x)
@@ -587,3 +590,179 @@ def test_inspection_reads_final_step_of_pipeline():
     assert_allclose(
         expanded.evaluate(scaled), pipe[-1]._predict_raw(scaled), atol=1e-10
     )
+
+
+def test_network_polynomial_rejects_bad_max_monomials():
+    """Check that max_monomials must be a positive int."""
+    net = HandWrittenPolyNet().fit()
+    with pytest.raises(ValueError, match="'max_monomials' parameter"):
+        network_polynomial(net, max_monomials=0)
+
+
+# --- the estimators --------------------------------------------------------
+
+# short fits: the identities below hold for any coefficients, converged or not
+short_fit = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+
+def test_unit_polynomial_recovers_parabola():
+    """Check the demo: polynomial regression reads back 1 + 2 x + x^2."""
+    rng = np.random.RandomState(0)
+    X = rng.uniform(0, 10, size=(1000, 1))
+    y = X[:, 0] ** 2 + 2 * X[:, 0] + 1 + rng.uniform(-0.5, 0.5, 1000)
+    reg = PolyNetRegressor(hidden_layer_sizes=(), degree=2, solver="lbfgs")
+    reg.fit(X, y)
+
+    p = unit_polynomial(reg)
+    assert list(p.names) == ["1", "x0", "x0^2"]
+    assert_allclose(p.coef, [1.0, 2.0, 1.0], atol=0.05)
+    assert_array_equal(p.coef, reg.coefs_[0][:, 0])
+    assert p.to_string(precision=1) == "1.0 + 2.0 x0 + 1.0 x0^2"
+    assert re.fullmatch(r"[01]\.\d{3} \+ [12]\.\d{3} x0 \+ [01]\.\d{3} x0\^2", str(p))
+
+
+@short_fit
+@pytest.mark.parametrize("activation", ["identity", "tanh", "relu"])
+@pytest.mark.parametrize("Estimator", [PolyNetClassifier, PolyNetRegressor])
+def test_unit_polynomials_compose_to_estimator_raw_output(Estimator, activation):
+    """Check that layer polynomials and activations rebuild _predict_raw."""
+    rng = np.random.RandomState(6)
+    X = rng.normal(size=(40, 3))
+    y = rng.randint(3, size=40) if Estimator is PolyNetClassifier else X[:, 0]
+    est = Estimator(
+        hidden_layer_sizes=(4, 3),
+        activation=activation,
+        degree=(2, 2, 1),
+        solver="lbfgs",
+        max_iter=5,
+        random_state=0,
+    ).fit(X, y)
+
+    a = X
+    for layer in range(len(est.coefs_)):
+        n_units = est.coefs_[layer].shape[1]
+        z = np.column_stack(
+            [unit_polynomial(est, layer, k).evaluate(a) for k in range(n_units)]
+        )
+        a = HIDDEN[activation](z)
+    assert_allclose(z, est._predict_raw(X), rtol=1e-10, atol=1e-10)
+
+
+@pytest.mark.parametrize("interaction_only", [False, True])
+def test_unit_polynomial_names_match_fitted_estimator(interaction_only):
+    """Check a fitted estimator's first-layer names and DataFrame columns."""
+    pd = pytest.importorskip("pandas", reason="needs a DataFrame input")
+    rng = np.random.RandomState(7)
+    X = pd.DataFrame(rng.normal(size=(30, 3)), columns=["a", "b", "c"])
+    reg = PolyNetRegressor(
+        hidden_layer_sizes=(2,),
+        degree=3,
+        interaction_only=interaction_only,
+        solver="lbfgs",
+        max_iter=2,
+    )
+    with pytest.warns(ConvergenceWarning):
+        reg.fit(X, X["a"])
+    features = PolynomialFeatures(3, interaction_only=interaction_only).fit(X)
+    p = unit_polynomial(reg, layer=0, unit=1)
+    assert_array_equal(p.names, features.get_feature_names_out())
+    assert_allclose(p.evaluate(X), features.transform(X) @ reg.coefs_[0][:, 1])
+
+
+@short_fit
+@pytest.mark.parametrize("n_classes, multilabel", [(2, False), (3, False), (3, True)])
+def test_network_polynomial_equals_classifier(n_classes, multilabel):
+    """Check the expanded classifier against _predict_raw and predict_proba."""
+    rng = np.random.RandomState(8)
+    X = rng.normal(size=(60, 2))
+    y = rng.randint(n_classes, size=60)
+    if multilabel:
+        y = (rng.uniform(size=(60, n_classes)) < 0.5).astype(int)
+    clf = PolyNetClassifier(
+        hidden_layer_sizes=(3,),
+        activation="identity",
+        degree=(2, 2),
+        solver="lbfgs",
+        max_iter=20,
+        random_state=0,
+    ).fit(X, y)
+    expanded = network_polynomial(clf)
+    assert expanded.degree == 4
+
+    X_test = rng.uniform(-2, 2, size=(50, 2))
+    raw = clf._predict_raw(X_test)
+    assert_allclose(expanded.evaluate(X_test), raw, rtol=1e-10, atol=1e-10)
+
+    proba = clf.predict_proba(X_test)
+    if n_classes == 2:
+        assert expanded.link == "logistic"
+        proba = proba[:, 1:]
+    else:
+        assert expanded.link == ("logistic" if multilabel else "softmax")
+    assert_allclose(expanded.evaluate(X_test, apply_link=True), proba, atol=1e-12)
+
+
+@short_fit
+@pytest.mark.parametrize(
+    "loss, link", [("squared_error", "identity"), ("poisson", "exp")]
+)
+def test_network_polynomial_equals_regressor(loss, link):
+    """Check the expanded regressor against _predict_raw and predict."""
+    rng = np.random.RandomState(9)
+    X = rng.uniform(-1, 1, size=(60, 2))
+    mean = np.exp(0.5 * X[:, 0] - X[:, 1] ** 2)
+    Y = np.column_stack([rng.poisson(mean), rng.poisson(2 * mean)])
+    reg = PolyNetRegressor(
+        hidden_layer_sizes=(3, 2),
+        activation="identity",
+        degree=(2, 1, 2),
+        loss=loss,
+        solver="lbfgs",
+        max_iter=20,
+        random_state=0,
+    ).fit(X, Y)
+    expanded = network_polynomial(reg)
+    assert expanded.link == link
+    assert expanded.degree == 4
+    assert list(expanded.output_names) == ["y0", "y1"]
+
+    X_test = rng.uniform(-2, 2, size=(50, 2))
+    assert_allclose(
+        expanded.evaluate(X_test), reg._predict_raw(X_test), rtol=1e-10, atol=1e-10
+    )
+    assert_allclose(
+        expanded.evaluate(X_test, apply_link=True), reg.predict(X_test), rtol=1e-10
+    )
+
+
+@short_fit
+def test_network_polynomial_refuses_fitted_tanh_network():
+    """Check the refusal on a fitted network with tanh hidden units."""
+    reg = PolyNetRegressor(
+        hidden_layer_sizes=(2,), activation="tanh", solver="lbfgs", max_iter=2
+    ).fit(np.eye(3), [0.0, 1.0, 2.0])
+    with pytest.raises(ValueError, match="activation='tanh'.*not polynomials"):
+        network_polynomial(reg)
+
+
+@short_fit
+def test_network_polynomial_of_scaled_pipeline():
+    """Check a StandardScaler pipeline: polynomials are in the scaled inputs."""
+    rng = np.random.RandomState(10)
+    X = rng.normal(loc=[5.0, -3.0], scale=[3.0, 0.2], size=(80, 2))
+    y = X[:, 0] * X[:, 1]
+    pipe = make_pipeline(
+        StandardScaler(),
+        PolyNetRegressor(
+            hidden_layer_sizes=(2,),
+            activation="identity",
+            degree=(2, 2),
+            solver="lbfgs",
+            max_iter=30,
+            random_state=0,
+        ),
+    ).fit(X, y)
+    expanded = network_polynomial(pipe)
+    scaled = pipe[0].transform(X)
+    assert_allclose(expanded.evaluate(scaled)[:, 0], pipe.predict(X), atol=1e-10)
+    assert not np.allclose(expanded.evaluate(X)[:, 0], pipe.predict(X))
