@@ -772,6 +772,39 @@ class BasePolyNet(BaseEstimator, metaclass=ABCMeta):
             X = X.tocsr()
         return X
 
+    # ------------------------------------------------------------------
+    # reading the learned polynomials
+
+    def unit_polynomial(self, layer=-1, unit=0, **kwargs):
+        """Return one unit's polynomial in its layer's inputs.
+
+        See :func:`skpoly.inspection.unit_polynomial`, which this calls with
+        the estimator.
+
+        Returns
+        -------
+        polynomial : skpoly.inspection.Polynomial
+            The monomials, their coefficients and names.
+        """
+        from skpoly import inspection
+
+        return inspection.unit_polynomial(self, layer, unit, **kwargs)
+
+    def network_polynomial(self, **kwargs):
+        """Return the whole network as explicit polynomials in the inputs.
+
+        See :func:`skpoly.inspection.network_polynomial`, which this calls
+        with the estimator; every hidden activation must be the identity.
+
+        Returns
+        -------
+        polynomials : skpoly.inspection.NetworkPolynomial
+            One polynomial per output unit, before the output link.
+        """
+        from skpoly import inspection
+
+        return inspection.network_polynomial(self, **kwargs)
+
     def __getstate__(self):
         state = super().__getstate__()
         # coefs_ are views of one flat vector during fit: store them alone
