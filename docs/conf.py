@@ -1,0 +1,221 @@
+"""Sphinx configuration for the skpoly documentation.
+
+The site builds offline: no inventory is fetched, math is rendered to images
+at build time by LaTeX and dvipng (``sphinx.ext.imgmath``), and every theme
+option that would reach out to the network is switched off. Build it with
+``bash docs/build.sh``.
+"""
+
+import importlib
+import os
+import sys
+import warnings
+from pathlib import Path
+
+DOCS_DIR = Path(__file__).resolve().parent
+ROOT_DIR = DOCS_DIR.parent
+
+# document the checkout these docs sit in, not whatever skpoly is installed
+sys.path.insert(0, str(ROOT_DIR))
+
+import skpoly  # noqa: E402
+
+# -- Project -----------------------------------------------------------------
+
+project = "skpoly"
+author = "The skpoly developers"
+copyright = "the skpoly developers, BSD-3-Clause licence"
+release = skpoly.__version__
+version = ".".join(release.split(".")[:2])
+
+extensions = [
+    "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",
+    "sphinx.ext.imgmath",
+    "numpydoc",
+    "sphinx_gallery.gen_gallery",
+]
+
+templates_path = ["_templates"]
+exclude_patterns = [
+    "_build",
+    "Thumbs.db",
+    ".DS_Store",
+    "**.ipynb_checkpoints",
+    "auto_examples/*.ipynb",
+    "auto_examples/*.py",
+    "auto_examples/*.zip",
+    "auto_examples/*.md5",
+    "auto_examples/*.codeobj.json",
+]
+root_doc = "index"
+default_role = "literal"
+pygments_style = "sphinx"
+
+# -- Math: rendered to SVG at build time, nothing loaded when viewing ----------
+
+# Needs latex, dvisvgm and preview.sty (Debian: texlive-latex-base, dvisvgm,
+# preview-latex-style). The templates in _templates/imgmath drop anyfontsize,
+# which only the much larger texlive-latex-extra ships.
+html_math_renderer = "imgmath"
+imgmath_image_format = "svg"
+imgmath_use_preview = True
+imgmath_embed = True
+imgmath_font_size = 12
+imgmath_latex_preamble = r"\newcommand{\R}{\mathbb{R}}"
+
+# -- API reference -----------------------------------------------------------
+
+autosummary_generate = True
+autosummary_imported_members = False
+autodoc_default_options = {"members": False, "inherited-members": False}
+autodoc_typehints = "none"
+
+numpydoc_show_class_members = False
+numpydoc_class_members_toctree = False
+numpydoc_attributes_as_param_list = True
+numpydoc_xref_param_type = False
+
+API_DIR = DOCS_DIR / "generated" / "api"
+
+# modules whose __all__ the API reference lists, in the order shown
+API_TITLES = {
+    "skpoly": "Estimators",
+    "skpoly.inspection": "Inspecting fitted networks",
+    "skpoly.streaming": "Fitting on data that does not fit in memory",
+}
+
+
+def _public_modules():
+    """Return skpoly and every public submodule present in the checkout."""
+    names = ["skpoly"]
+    package_dir = Path(skpoly.__file__).resolve().parent
+    for path in sorted(package_dir.iterdir()):
+        name = path.stem if path.suffix == ".py" else path.name
+        is_module = path.suffix == ".py" or (path / "__init__.py").exists()
+        if is_module and not name.startswith("_"):
+            names.append(f"skpoly.{name}")
+    return names
+
+
+def _write_api_pages():
+    """Write one autosummary page per public module from its ``__all__``.
+
+    Generating the lists from ``__all__`` keeps the reference complete as
+    functions are added; a public module without ``__all__`` stops the build.
+    """
+    API_DIR.mkdir(parents=True, exist_ok=True)
+    for stale in API_DIR.glob("*.rst"):
+        stale.unlink()
+
+    for order, module_name in enumerate(_public_modules()):
+        module = importlib.import_module(module_name)
+        public = getattr(module, "__all__", None)
+        if public is None:
+            raise RuntimeError(
+                f"{module_name} has no __all__, so the API reference cannot "
+                "tell which of its names are public. Add an __all__ listing "
+                "them."
+            )
+
+        members = [name for name in public if not name.startswith("__")]
+        title = API_TITLES.get(module_name, module_name)
+        classes = [n for n in members if isinstance(getattr(module, n), type)]
+        functions = [n for n in members if n not in classes]
+        lines = [
+            f".. _api_{module_name.replace('.', '_')}:",
+            "",
+            f":mod:`{module_name}`: {title}",
+            "=" * (len(module_name) + len(title) + 9),
+            "",
+            f".. automodule:: {module_name}",
+            "   :no-members:",
+            "",
+            f".. currentmodule:: {module_name}",
+            "",
+        ]
+
+        # one autosummary block per kind, so each gets its own template
+        for kind, names in (("class", classes), ("function", functions)):
+            if not names:
+                continue
+            lines += [
+                ".. autosummary::",
+                "   :toctree: ..",
+                f"   :template: {kind}.rst",
+                "   :nosignatures:",
+                "",
+            ]
+            lines += [f"   {name}" for name in names]
+            lines.append("")
+
+        page = API_DIR / f"{order:02d}_{module_name}.rst"
+        page.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+_write_api_pages()
+
+# -- Gallery -----------------------------------------------------------------
+
+# Examples that stop an optimiser early on purpose silence ConvergenceWarning
+# themselves, saying why; any other warning shows up in the rendered output.
+sphinx_gallery_conf = {
+    "examples_dirs": str(ROOT_DIR / "examples"),
+    "gallery_dirs": "auto_examples",
+    "filename_pattern": r"/plot_",
+    "doc_module": ("skpoly",),
+    "backreferences_dir": "generated/backreferences",
+    "reference_url": {"skpoly": None},
+    "download_all_examples": False,
+    "remove_config_comments": True,
+    "min_reported_time": 1,
+    "abort_on_example_error": True,
+    "show_memory": False,
+    "plot_gallery": "True",
+    "matplotlib_animations": False,
+    "within_subsection_order": "FileNameSortKey",
+}
+
+# -- HTML --------------------------------------------------------------------
+
+html_theme = "pydata_sphinx_theme"
+html_title = f"skpoly {release}"
+html_static_path = ["_static"]
+html_css_files = ["css/skpoly.css"]
+html_show_sourcelink = False
+html_copy_source = False
+html_last_updated_fmt = None
+
+# every option that could fetch something at build or view time is off:
+# no version switcher (and no check of one), no announcement URL, no
+# analytics, no ads, no external icon links
+html_theme_options = {
+    "navbar_align": "left",
+    "navbar_end": ["theme-switcher"],
+    "navbar_persistent": ["search-button"],
+    "header_links_before_dropdown": 6,
+    "primary_sidebar_end": [],
+    "secondary_sidebar_items": ["page-toc"],
+    "footer_start": ["copyright"],
+    "footer_center": [],
+    "footer_end": [],
+    "check_switcher": False,
+    "show_version_warning_banner": False,
+    "analytics": {},
+    "icon_links": [],
+    "show_prev_next": False,
+    "show_toc_level": 2,
+    "navigation_with_keys": False,
+    "pygments_light_style": "tango",
+    "pygments_dark_style": "monokai",
+}
+html_context = {"default_mode": "light"}
+html_sidebars = {"index": [], "getting_started": [], "benchmarks": []}
+
+# matplotlib draws the gallery off screen
+os.environ.setdefault("MPLBACKEND", "Agg")
+warnings.filterwarnings(
+    "ignore",
+    message="Matplotlib is currently using agg",
+    category=UserWarning,
+)
