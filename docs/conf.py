@@ -54,14 +54,14 @@ pygments_style = "sphinx"
 
 # -- Math: rendered to SVG at build time, nothing loaded when viewing ----------
 
-# Needs latex, dvisvgm and preview.sty (Debian: texlive-latex-base, dvisvgm,
-# preview-latex-style). The templates in _templates/imgmath drop anyfontsize,
-# which only the much larger texlive-latex-extra ships.
+# Needs latex with anyfontsize.sty, dvisvgm and preview.sty; on Debian the
+# packages texlive-latex-base, texlive-latex-extra, dvisvgm and
+# preview-latex-style (docs/build.sh checks for them).
 html_math_renderer = "imgmath"
 imgmath_image_format = "svg"
 imgmath_use_preview = True
 imgmath_embed = True
-imgmath_font_size = 12
+imgmath_font_size = 14
 imgmath_latex_preamble = r"\newcommand{\R}{\mathbb{R}}"
 
 # -- API reference -----------------------------------------------------------
@@ -171,6 +171,9 @@ sphinx_gallery_conf = {
     "min_reported_time": 1,
     "abort_on_example_error": True,
     "show_memory": False,
+    # the timings page loads jQuery and DataTables from a CDN; leave it out
+    "write_computation_times": False,
+    "show_signature": False,
     "plot_gallery": "True",
     "matplotlib_animations": False,
     "within_subsection_order": "FileNameSortKey",
