@@ -8,6 +8,7 @@ option that would reach out to the network is switched off. Build it with
 
 import importlib
 import os
+import re
 import sys
 import warnings
 from pathlib import Path
@@ -66,9 +67,7 @@ imgmath_latex_preamble = r"\newcommand{\R}{\mathbb{R}}"
 
 # -- API reference -----------------------------------------------------------
 
-autosummary_generate = True
 autosummary_imported_members = False
-autodoc_default_options = {"members": False, "inherited-members": False}
 autodoc_typehints = "none"
 
 numpydoc_show_class_members = False
@@ -76,9 +75,15 @@ numpydoc_class_members_toctree = False
 numpydoc_attributes_as_param_list = True
 numpydoc_xref_param_type = False
 
-API_DIR = DOCS_DIR / "generated" / "api"
+# the API reference's sections, written below from each module's __all__ and
+# included by api.rst (git ignores it; exclude_patterns keeps Sphinx from
+# reading it as a page of its own)
+API_SECTIONS = DOCS_DIR / "_api_sections.rst"
+exclude_patterns.append(API_SECTIONS.name)
+autosummary_generate = [API_SECTIONS.name]
 
-# modules whose __all__ the API reference lists, in the order shown
+# section titles of the modules the API reference lists; any other public
+# module is listed under its own name
 API_TITLES = {
     "skpoly": "Estimators",
     "skpoly.inspection": "Inspecting fitted networks",
@@ -98,17 +103,14 @@ def _public_modules():
     return names
 
 
-def _write_api_pages():
-    """Write one autosummary page per public module from its ``__all__``.
+def _write_api_sections():
+    """Write one autosummary section per public module from its ``__all__``.
 
-    Generating the lists from ``__all__`` keeps the reference complete as
+    Generating the tables from ``__all__`` keeps the reference complete as
     functions are added; a public module without ``__all__`` stops the build.
     """
-    API_DIR.mkdir(parents=True, exist_ok=True)
-    for stale in API_DIR.glob("*.rst"):
-        stale.unlink()
-
-    for order, module_name in enumerate(_public_modules()):
+    lines = []
+    for module_name in _public_modules():
         module = importlib.import_module(module_name)
         public = getattr(module, "__all__", None)
         if public is None:
@@ -119,14 +121,12 @@ def _write_api_pages():
             )
 
         members = [name for name in public if not name.startswith("__")]
-        title = API_TITLES.get(module_name, module_name)
         classes = [n for n in members if isinstance(getattr(module, n), type)]
         functions = [n for n in members if n not in classes]
-        lines = [
-            f".. _api_{module_name.replace('.', '_')}:",
-            "",
-            f":mod:`{module_name}`: {title}",
-            "=" * (len(module_name) + len(title) + 9),
+        title = f":mod:`{module_name}`: {API_TITLES.get(module_name, module_name)}"
+        lines += [
+            title,
+            "=" * len(title),
             "",
             f".. automodule:: {module_name}",
             "   :no-members:",
@@ -135,25 +135,54 @@ def _write_api_pages():
             "",
         ]
 
-        # one autosummary block per kind, so each gets its own template
+        # one table per kind, so that each gets its own page template
         for kind, names in (("class", classes), ("function", functions)):
             if not names:
                 continue
             lines += [
                 ".. autosummary::",
-                "   :toctree: ..",
-                f"   :template: {kind}.rst",
+                "   :toctree: generated/",
+                f"   :template: {kind}",
                 "   :nosignatures:",
                 "",
             ]
             lines += [f"   {name}" for name in names]
             lines.append("")
 
-        page = API_DIR / f"{order:02d}_{module_name}.rst"
-        page.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    API_SECTIONS.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-_write_api_pages()
+_write_api_sections()
+
+# Methods inherited from scikit-learn (score, get_params, set_fit_request...)
+# are documented too, and their docstrings cross-reference scikit-learn's own
+# labels and glossary, which this offline build cannot link to. Those
+# references become plain text naming where they point.
+_SKLEARN_XREF = re.compile(r":(?:ref|term):`(?:([^`<]*?)\s*<([^`>]*)>|([^`]*))`")
+
+
+def _sklearn_xref_text(match):
+    """Return the plain text for one of scikit-learn's cross-references."""
+    text, _, bare = match.groups()
+    if text is None:
+        return bare
+    if text.strip().lower() == "user guide":
+        return "scikit-learn's User Guide"
+    return text
+
+
+def _unlink_sklearn_docstring(app, what, name, obj, options, lines):
+    """Replace scikit-learn's :ref: and :term: roles in inherited docstrings."""
+    module = getattr(obj, "__module__", None) or ""
+    if module.split(".")[0] != "sklearn":
+        return
+    lines[:] = [_SKLEARN_XREF.sub(_sklearn_xref_text, line) for line in lines]
+
+
+def setup(app):
+    # run before numpydoc (priority 500) reads the docstring
+    app.connect("autodoc-process-docstring", _unlink_sklearn_docstring, priority=400)
+
 
 # -- Gallery -----------------------------------------------------------------
 
