@@ -10,9 +10,12 @@ a :class:`~skpoly.PolyNetClassifier` in a pipeline, and draws the mean
 cross-validated accuracy of every combination as a heatmap.
 """
 
+import warnings
+
 import matplotlib.pyplot as plt
 import numpy as np
 from sklearn.datasets import make_moons
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -33,16 +36,20 @@ pipe = make_pipeline(
 
 # %%
 # With no hidden layer, each model is one polynomial of the two inputs, and
-# the degree alone decides how curved the boundary may be.
+# the degree alone decides how curved the boundary may be. At the highest
+# degrees and smallest penalties L-BFGS can use up its 300 iterations on a
+# nearly flat objective; that ConvergenceWarning is expected and silenced.
 
 degrees = [1, 2, 3, 4, 5]
-alphas = np.logspace(-4, 2, 7)
+alphas = np.logspace(-4, 1, 6)
 search = GridSearchCV(
     pipe,
     {"polynetclassifier__degree": degrees, "polynetclassifier__alpha": alphas},
-    cv=StratifiedKFold(n_splits=4, shuffle=True, random_state=0),
+    cv=StratifiedKFold(n_splits=3, shuffle=True, random_state=0),
 )
-search.fit(X, y)
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", category=ConvergenceWarning)
+    search.fit(X, y)
 print("best parameters:", search.best_params_)
 print(f"best mean accuracy: {search.best_score_:.3f}")
 

@@ -20,7 +20,7 @@ import numpy as np
 from skpoly import PolyNetRegressor
 
 rng = np.random.RandomState(0)
-x = rng.uniform(0, 10, size=200)
+x = rng.uniform(0, 10, size=1000)
 y = x**2 + 2 * x + 1 + rng.uniform(-5, 5, size=x.shape)
 X = x.reshape(-1, 1)
 
@@ -68,14 +68,16 @@ for power, fitted, ref, true in zip(powers, coefs_x, reference, [1, 2, 1]):
 
 grid = np.linspace(0, 10, 200).reshape(-1, 1)
 fig, ax = plt.subplots(figsize=(7, 4.5))
-ax.scatter(x, y, s=12, color="0.6", label="noisy samples")
+ax.scatter(x, y, s=6, color="0.6", alpha=0.6, label="noisy samples")
 ax.plot(grid, grid**2 + 2 * grid + 1, "k--", lw=2, label="$x^2 + 2x + 1$")
 ax.plot(
     grid,
     model.predict(grid / scale),
     color="C1",
     lw=2,
-    label=(f"skpoly: ${coefs_x[2]:.2f}x^2 + {coefs_x[1]:.2f}x + {coefs_x[0]:.2f}$"),
+    label=(
+        f"skpoly: ${coefs_x[2]:.2f}x^2 + {coefs_x[1]:.2f}x + {coefs_x[0]:.2f}$"
+    ),
 )
 ax.set_xlabel("x")
 ax.set_ylabel("y")
