@@ -12,9 +12,10 @@ Degree 1 is an MLP, so the first and last columns solve the same problem
 with different initialisations. From degree 2 on, every transition contains
 the products of its inputs: a circle :math:`x_1^2 + x_2^2 = r^2` and the XOR
 sign pattern :math:`x_1 x_2 > 0` become a single unit's work: the degree-2
-network draws the circle almost exactly and finds the four XOR quadrants. Degree 3 has more freedom than
-these problems need and shows it in regions far from any data. The number in
-the lower right corner of each plot is the accuracy on held-out points.
+network draws the circle almost exactly and finds the four XOR quadrants.
+Degree 3 has more freedom than these problems need, and shows it in regions
+far from any data. The number in the lower right corner of each plot is the
+accuracy on held-out points.
 """
 
 # %%
