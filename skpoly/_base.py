@@ -492,6 +492,7 @@ class BasePolyNet(BaseEstimator, metaclass=ABCMeta):
                     "maxfun": self.max_fun,
                     "maxiter": self.max_iter,
                     "gtol": self.tol,
+                    "ftol": self.tol * 1e-5,
                 },
             )
             x, n_iter, loss = result.x, result.nit, result.fun
