@@ -36,11 +36,13 @@ solvers = {
     "lbfgs": {"solver": "lbfgs"},
     "sgd, momentum 0.9": {
         "solver": "sgd",
+        "learning_rate": "constant",
         "learning_rate_init": 0.05,
         "momentum": 0.9,
     },
     "sgd, no momentum": {
         "solver": "sgd",
+        "learning_rate": "constant",
         "learning_rate_init": 0.05,
         "momentum": 0.0,
     },
@@ -59,6 +61,7 @@ for label, params in solvers.items():
         degree=(1, 2),
         alpha=1e-4,
         max_iter=60,
+        batch_size=200,
         random_state=0,
         **params,
     )
