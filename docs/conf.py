@@ -172,11 +172,31 @@ def _sklearn_xref_text(match):
 
 
 def _unlink_sklearn_docstring(app, what, name, obj, options, lines):
-    """Replace scikit-learn's :ref: and :term: roles in inherited docstrings."""
+    """Adapt a docstring inherited from scikit-learn to these pages.
+
+    Its :ref: and :term: roles become plain text, "the User Guide" names
+    scikit-learn's, and its version notes, which count scikit-learn's
+    releases rather than skpoly's, are dropped.
+    """
     module = getattr(obj, "__module__", None) or ""
     if module.split(".")[0] != "sklearn":
         return
-    lines[:] = [_SKLEARN_XREF.sub(_sklearn_xref_text, line) for line in lines]
+
+    kept = []
+    in_version_note = False
+    for line in lines:
+        stripped = line.strip()
+        if stripped.startswith((".. versionadded::", ".. versionchanged::")):
+            in_version_note = True
+            indent = len(line) - len(line.lstrip())
+            continue
+        if in_version_note:
+            if not stripped or len(line) - len(line.lstrip()) > indent:
+                continue
+            in_version_note = False
+        line = _SKLEARN_XREF.sub(_sklearn_xref_text, line)
+        kept.append(line.replace("the scikit-learn's", "scikit-learn's"))
+    lines[:] = kept
 
 
 def setup(app):
