@@ -426,31 +426,6 @@ class BasePolyNet(BaseEstimator, metaclass=ABCMeta):
         rows = int(budget // max(network.row_bytes(itemsize, training), 1))
         return max(1, min(rows, n_rows))
 
-    def _loss_grad_chunked(self, X, Y, sample_weight, network, coefs, grads, scale):
-        """Return the data loss over all rows; write its gradient into grads."""
-        n = X.shape[0]
-        chunk = self._chunk_rows(network, X.dtype.itemsize, True, n)
-        work = network.workspace(chunk, X.dtype, training=True)
-        if chunk >= n:
-            return network.loss_grad(
-                _rows(X, slice(0, n)), Y, sample_weight, coefs, grads, work, scale
-            )
-
-        # sum the chunks' losses and gradients
-        loss = 0.0
-        total = [np.zeros_like(g) for g in grads]
-        for start in range(0, n, chunk):
-            rows = slice(start, min(start + chunk, n))
-            sw = None if sample_weight is None else sample_weight[rows]
-            loss += network.loss_grad(
-                _rows(X, rows), Y[rows], sw, coefs, grads, work, scale
-            )
-            for t, g in zip(total, grads):
-                t += g
-        for t, g in zip(total, grads):
-            g[...] = t
-        return loss
-
     def _fit_lbfgs(self, X, Y, sample_weight, network, params):
         """Minimise the penalised loss over the whole data with L-BFGS-B."""
         n_samples = X.shape[0]
@@ -460,13 +435,14 @@ class BasePolyNet(BaseEstimator, metaclass=ABCMeta):
         grads = network.unpack(grad)
         dtype = params.dtype
         last = {"loss": np.inf, "x": params.astype(np.float64)}
+        chunk = self._chunk_rows(network, X.dtype.itemsize, True, n_samples)
+        budget = get_config()["working_memory"] * 2**20
+        data_loss = _FullBatchLoss(network, X, Y, sample_weight, chunk, budget)
 
         def loss_grad(x):
             # the optimizer works in float64; the network in X's dtype
             params[...] = x
-            loss = self._loss_grad_chunked(
-                X, Y, sample_weight, network, coefs, grads, scale
-            )
+            loss = data_loss(coefs, grads, scale)
             loss += network.penalty(coefs, grads, self.alpha, scale)
             last["loss"] = loss
             if not np.isfinite(loss):
@@ -796,6 +772,39 @@ class BasePolyNet(BaseEstimator, metaclass=ABCMeta):
             X = X.tocsr()
         return X
 
+    # ------------------------------------------------------------------
+    # reading the learned polynomials
+
+    def unit_polynomial(self, layer=-1, unit=0, **kwargs):
+        """Return one unit's polynomial in its layer's inputs.
+
+        See :func:`skpoly.inspection.unit_polynomial`, which this calls with
+        the estimator.
+
+        Returns
+        -------
+        polynomial : skpoly.inspection.Polynomial
+            The monomials, their coefficients and names.
+        """
+        from skpoly import inspection
+
+        return inspection.unit_polynomial(self, layer, unit, **kwargs)
+
+    def network_polynomial(self, **kwargs):
+        """Return the whole network as explicit polynomials in the inputs.
+
+        See :func:`skpoly.inspection.network_polynomial`, which this calls
+        with the estimator; every hidden activation must be the identity.
+
+        Returns
+        -------
+        polynomials : skpoly.inspection.NetworkPolynomial
+            One polynomial per output unit, before the output link.
+        """
+        from skpoly import inspection
+
+        return inspection.network_polynomial(self, **kwargs)
+
     def __getstate__(self):
         state = super().__getstate__()
         # coefs_ are views of one flat vector during fit: store them alone
@@ -807,6 +816,69 @@ class BasePolyNet(BaseEstimator, metaclass=ABCMeta):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         return tags
+
+
+class _FullBatchLoss:
+    """The data loss over all rows, summed over row chunks, for lbfgs.
+
+    The chunks, their workspace and, when it fits in ``cache_bytes``, the
+    first layer's monomial expansion of every chunk are prepared once: the
+    inputs do not change between L-BFGS iterations, so neither does their
+    expansion.
+    """
+
+    def __init__(self, network, X, Y, sample_weight, chunk_rows, cache_bytes):
+        n = X.shape[0]
+        first = network.layers[0]
+        cache = first.expands and (
+            n * (first.n_monomials - 1) * X.dtype.itemsize <= cache_bytes
+        )
+        self.network = network
+        self.X = X
+        self.Y = Y
+        self.sample_weight = sample_weight
+        self.chunks = []
+        for start in range(0, n, chunk_rows):
+            rows = slice(start, min(start + chunk_rows, n))
+            block = network.expand_inputs(_rows(X, rows)) if cache else None
+            self.chunks.append((rows, block))
+        self.work = network.workspace(
+            min(chunk_rows, n), X.dtype, training=True, expand_first=not cache
+        )
+        self.total = None
+        if len(self.chunks) > 1:
+            self.total = np.empty(network.n_params, dtype=X.dtype)
+
+    def __call__(self, coefs, grads, scale):
+        """Return scale * the data loss; write its gradient into ``grads``."""
+        sw = self.sample_weight
+        if self.total is None:
+            rows, block = self.chunks[0]
+            return self.network.loss_grad(
+                _rows(self.X, rows), self.Y, sw, coefs, grads, self.work, scale,
+                first_block=block,
+            )
+
+        # sum the chunks' losses and gradients
+        loss = 0.0
+        self.total[...] = 0
+        total = self.network.unpack(self.total)
+        for rows, block in self.chunks:
+            loss += self.network.loss_grad(
+                _rows(self.X, rows),
+                self.Y[rows],
+                None if sw is None else sw[rows],
+                coefs,
+                grads,
+                self.work,
+                scale,
+                first_block=block,
+            )
+            for t, g in zip(total, grads):
+                t += g
+        for t, g in zip(total, grads):
+            g[...] = t
+        return loss
 
 
 def _rows(X, rows):
