@@ -1,9 +1,9 @@
 """Sphinx configuration for the skpoly documentation.
 
-The site builds offline: no inventory is fetched, math is rendered to images
-at build time by LaTeX and dvipng (``sphinx.ext.imgmath``), and every theme
-option that would reach out to the network is switched off. Build it with
-``bash docs/build.sh``.
+The site builds and reads offline: no inventory is fetched, math is rendered
+to inline SVG at build time by LaTeX and dvisvgm (``sphinx.ext.imgmath``),
+and every theme or gallery option that would reach out to the network is
+switched off. Build it with ``bash docs/build.sh``.
 """
 
 import importlib
@@ -51,7 +51,6 @@ exclude_patterns = [
 ]
 root_doc = "index"
 default_role = "literal"
-pygments_style = "sphinx"
 
 # -- Math: rendered to SVG at build time, nothing loaded when viewing ----------
 
