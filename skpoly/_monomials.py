@@ -23,13 +23,12 @@ def monomial_powers(n_features, degree, interaction_only=False):
     pick = combinations if interaction_only else combinations_with_replacement
     blocks = [np.zeros((1, n_features), dtype=np.int64)]
     for k in range(1, degree + 1):
-        # one row per sorted index tuple; add 1 at each of its k indices
         index = np.array(list(pick(range(n_features), k)), dtype=np.intp)
-        index = index.reshape(-1, k)
+        if index.size == 0:
+            break
         block = np.zeros((index.shape[0], n_features), dtype=np.int64)
-        rows = np.arange(index.shape[0])
-        for position in range(k):
-            np.add.at(block, (rows, index[:, position]), 1)
+        # count how often each variable appears in each monomial
+        np.add.at(block, (np.repeat(np.arange(index.shape[0]), k), index.ravel()), 1)
         blocks.append(block)
     return np.vstack(blocks)
 
@@ -105,21 +104,9 @@ class SlicePlan:
         """Fill ``out`` with the non-constant monomials of ``a``; return it.
 
         ``a`` has shape (n_samples, n_features) and ``out`` shape
-        (n_samples, n_monomials - 1). Any memory layout works; an
-        F-contiguous ``out`` (one monomial's values over the samples
-        contiguous, as the network's buffers are) is fastest, because each
-        product then runs along the samples instead of along a short run.
+        (n_samples, n_monomials - 1).
         """
         out[:, : self.n_features] = a
-        if out.flags.f_contiguous:
-            # rows[r] is monomial r over the samples: run = a_j * source
-            rows = out.T
-            for j, out_start, out_stop, src_start, src_stop in self.products:
-                np.multiply(
-                    rows[src_start:src_stop], rows[j], out=rows[out_start:out_stop]
-                )
-            return out
-
         for j, out_start, out_stop, src_start, src_stop in self.products:
             np.multiply(
                 out[:, src_start:src_stop],
@@ -139,18 +126,6 @@ class SlicePlan:
         receives the result.
         """
         n = self.n_features
-        if phi.flags.f_contiguous and grad_phi.flags.f_contiguous:
-            # the same walk on rows of monomials over the samples
-            rows, grad_rows = phi.T, grad_phi.T
-            for j, out_start, out_stop, src_start, src_stop in reversed(self.products):
-                grad_run = grad_rows[out_start:out_stop]
-                grad_rows[j] += np.einsum(
-                    "ij,ij->j", grad_run, rows[src_start:src_stop]
-                )
-                grad_rows[src_start:src_stop] += grad_run * rows[j]
-            out[...] = grad_phi[:, :n]
-            return out
-
         for j, out_start, out_stop, src_start, src_stop in reversed(self.products):
             grad_run = grad_phi[:, out_start:out_stop]
 

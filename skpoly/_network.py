@@ -65,14 +65,28 @@ class PolyNetwork:
         monomials: its loss is convex and has no symmetry to break, so it
         starts at zero, as LogisticRegression does, which L-BFGS reaches
         the optimum from in fewer evaluations than from a random start.
+
+        Otherwise each layer draws from :meth:`PolyLayer.init_coef`; a
+        network of degree 1 throughout is initialised exactly as
+        scikit-learn's MLP would. A hidden layer that feeds a transition of
+        degree 2 or more starts with coefficients twice as large: a
+        polynomial of units that all sit in the linear part of their
+        activation is only a polynomial of the inputs, and L-BFGS then often
+        settles in that basin (on two moons, 8 of 20 seeds did, against none
+        of 20 with the doubled start).
         """
         if len(self.layers) == 1:
             return np.zeros(self.n_params, dtype=dtype)
+
         # Glorot's factor: 2 for logistic units, 6 otherwise
         factor = 2.0 if self.activation == "logistic" else 6.0
-        return np.concatenate(
-            [layer.init_coef(rng, factor, dtype).ravel() for layer in self.layers]
-        )
+        coefs = []
+        for i, layer in enumerate(self.layers):
+            coef = layer.init_coef(rng, factor, dtype)
+            if i + 1 < len(self.layers) and self.layers[i + 1].degree > 1:
+                coef *= 2
+            coefs.append(coef.ravel())
+        return np.concatenate(coefs)
 
     def row_bytes(self, itemsize, training):
         """Return the workspace bytes one row needs."""
@@ -84,15 +98,21 @@ class PolyNetwork:
                 n += layer.n_monomials - 1 + (layer.fan_in if layer.expands else 0)
         return n * itemsize
 
-    def workspace(self, n_rows, dtype, training):
-        """Return buffers for batches of up to ``n_rows`` rows."""
-        return Workspace(self, n_rows, dtype, training)
+    def workspace(self, n_rows, dtype, training, expand_first=True):
+        """Return buffers for batches of up to ``n_rows`` rows.
 
-    def forward(self, X, coefs, work):
+        ``expand_first=False`` leaves out the first layer's expansion buffer,
+        for callers that pass its block to :meth:`forward` themselves.
+        """
+        return Workspace(self, n_rows, dtype, training, expand_first)
+
+    def forward(self, X, coefs, work, first_block=None):
         """Return the raw output (before the output activation) for ``X``.
 
         The result is a view into ``work``; ``work.inputs`` keeps the
         monomial block and the activations of every layer for backprop.
+        ``first_block``, when given, is the first layer's monomial block of
+        ``X``, computed once by :meth:`expand_inputs` and reused.
         """
         n = X.shape[0]
         last = len(self.layers) - 1
@@ -100,7 +120,8 @@ class PolyNetwork:
         a = X
         for i, layer in enumerate(self.layers):
             phi = work.rows(work.phi[i], n)
-            phi, z = layer.forward(a, coefs[i], phi, work.z[i][:n])
+            expanded = first_block if i == 0 else None
+            phi, z = layer.forward(a, coefs[i], phi, work.z[i][:n], expanded)
             work.inputs[i] = a
             work.blocks[i] = phi
             if i < last:
@@ -108,15 +129,31 @@ class PolyNetwork:
             a = z
         return a
 
-    def loss_grad(self, X, Y, sample_weight, coefs, grads, work, scale):
+    def expand_inputs(self, X):
+        """Return the first layer's monomial block of ``X``, or None if it has none.
+
+        Full-batch solvers call this once per fit: the inputs do not change
+        between iterations, so neither does their expansion.
+        """
+        layer = self.layers[0]
+        if not layer.expands:
+            return None
+        # monomial-major, as the workspace's buffers (see Workspace)
+        phi = np.empty((layer.n_monomials - 1, X.shape[0]), dtype=X.dtype).T
+        return layer.plan.expand(X, phi)
+
+    def loss_grad(
+        self, X, Y, sample_weight, coefs, grads, work, scale, first_block=None
+    ):
         """Return scale * the weighted data loss; write its gradient into ``grads``.
 
         ``grads`` is the list of per-layer views to overwrite; ``scale`` is
         one over the total sample weight of the data the loss is averaged
         over. The penalty is added separately by :meth:`penalty`.
+        ``first_block`` is as in :meth:`forward`.
         """
         n = X.shape[0]
-        raw = self.forward(X, coefs, work)
+        raw = self.forward(X, coefs, work, first_block)
 
         # loss and its gradient in the raw output, shape (n, n_outputs)
         delta = work.delta[:n]
@@ -186,7 +223,7 @@ class Workspace:
     them as they are, through BLAS's transpose flag.
     """
 
-    def __init__(self, network, n_rows, dtype, training):
+    def __init__(self, network, n_rows, dtype, training, expand_first=True):
         layers = network.layers
         self.n_rows = n_rows
 
@@ -199,8 +236,10 @@ class Workspace:
             return _MonomialBuffer(np.empty(n_rows * width, dtype=dtype), width)
 
         self.phi = [
-            monomial_buffer(layer.n_monomials - 1) if layer.expands else None
-            for layer in layers
+            monomial_buffer(layer.n_monomials - 1)
+            if layer.expands and (i > 0 or expand_first)
+            else None
+            for i, layer in enumerate(layers)
         ]
         self.z = [buffer(layer.fan_out) for layer in layers]
         self.inputs = [None] * len(layers)
