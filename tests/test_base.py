@@ -312,3 +312,27 @@ def test_polynomial_methods_delegate_to_inspection(iris):
     np.testing.assert_allclose(
         clf.network_polynomial().evaluate(X), clf._predict_raw(X), atol=1e-10
     )
+
+
+def test_small_products_run_on_one_blas_thread(monkeypatch, iris):
+    """Check that mini-batch fits limit BLAS to one thread, and restore it after."""
+    from threadpoolctl import threadpool_info
+
+    from skpoly._network import PolyNetwork
+
+    seen = []
+    original = PolyNetwork.loss_grad
+
+    def spy(self, *args, **kwargs):
+        seen.append({lib["num_threads"] for lib in threadpool_info()
+                     if lib["user_api"] == "blas"})
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(PolyNetwork, "loss_grad", spy)
+    before = [lib["num_threads"] for lib in threadpool_info()]
+    X, y = iris
+    PolyNetClassifier((4,), solver="adam", max_iter=2).partial_fit(
+        X, y, classes=[0, 1, 2]
+    )
+    assert seen and all(threads <= {1} for threads in seen)
+    assert [lib["num_threads"] for lib in threadpool_info()] == before
