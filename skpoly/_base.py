@@ -378,9 +378,7 @@ class BasePolyNet(BaseEstimator, metaclass=ABCMeta):
             )
         if old.degrees != network.degrees:
             changes.append(f"degrees {tuple(old.degrees)} -> {tuple(network.degrees)}")
-        if [layer.n_monomials for layer in old.layers] != [
-            layer.n_monomials for layer in network.layers
-        ]:
+        if old.layers[0].interaction_only != network.layers[0].interaction_only:
             changes.append("interaction_only")
         if old.loss != network.loss or old.activation != network.activation:
             changes.append("activation or loss")
