@@ -458,6 +458,7 @@ class BasePolyNet(BaseEstimator, metaclass=ABCMeta):
         grads = network.unpack(grad)
         dtype = params.dtype
         last = {"loss": np.inf, "x": params.astype(np.float64)}
+        n_before = len(self.loss_curve_)
 
         def loss_grad(x):
             # the optimizer works in float64; the network in X's dtype
@@ -496,18 +497,22 @@ class BasePolyNet(BaseEstimator, metaclass=ABCMeta):
             x, n_iter, loss = result.x, result.nit, result.fun
         except KeyboardInterrupt:
             interrupted = True
-            x, n_iter = last["x"], len(self.loss_curve_)
-            loss = self.loss_curve_[-1] if self.loss_curve_ else np.inf
+            x, n_iter = last["x"], len(self.loss_curve_) - n_before
+            # no finished iteration: the coefficients and loss_ stay as they were
+            loss = self.loss_curve_[-1] if n_iter else self.loss_
 
         params[...] = x.astype(dtype)
         self.n_iter_ += n_iter
         self.t_ += n_samples
-        if not np.isfinite(loss) or not np.isfinite(params).all():
+        if not np.isfinite(params).all() or (
+            loss is not None and not np.isfinite(loss)
+        ):
             raise ValueError(
                 _DIVERGED.format(what="the loss is not finite", iteration=n_iter)
             )
-        self.loss_ = float(loss)
-        self.best_loss_ = min(self.best_loss_ or np.inf, self.loss_)
+        if loss is not None:
+            self.loss_ = float(loss)
+            self.best_loss_ = min(self.best_loss_ or np.inf, self.loss_)
         if interrupted:
             warnings.warn(
                 f"Training interrupted by the user after {n_iter} L-BFGS "
