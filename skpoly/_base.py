@@ -8,7 +8,7 @@ import numpy as np
 import scipy.optimize
 import scipy.sparse as sp
 from sklearn import get_config
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, is_regressor
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_array, check_random_state
@@ -701,12 +701,15 @@ class BasePolyNet(BaseEstimator, metaclass=ABCMeta):
         n_samples = X.shape[0]
         stratify = self._split_stratify(Y)
         n_val = int(np.ceil(self.validation_fraction * n_samples))
-        if n_val < 1 or n_samples - n_val < 1:
+        # R^2 is undefined on fewer than two samples; accuracy needs one
+        n_min = 2 if is_regressor(self) else 1
+        if n_val < n_min or n_samples - n_val < 1:
             raise ValueError(
                 f"early_stopping needs a validation split, but "
                 f"validation_fraction={self.validation_fraction} of "
                 f"{n_samples} samples leaves {n_val} for validation and "
-                f"{n_samples - n_val} for training. Use more samples, change "
+                f"{n_samples - n_val} for training, where at least {n_min} "
+                "and 1 are needed. Use more samples, change "
                 "validation_fraction or set early_stopping=False."
             )
         if stratify is not None:
