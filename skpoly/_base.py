@@ -740,6 +740,16 @@ class BasePolyNet(BaseEstimator, metaclass=ABCMeta):
         sw_train = sw_val = None
         if sample_weight is not None:
             sw_train, sw_val = sample_weight[train], sample_weight[val]
+            parts = [("training", "fit", sw_train), ("validation", "score", sw_val)]
+            for part, verb, sw in parts:
+                if not sw.any():
+                    raise ValueError(
+                        "early_stopping split the data with validation_fraction="
+                        f"{self.validation_fraction}, but every sample of the "
+                        f"{part} part has sample_weight 0, so there is nothing "
+                        f"to {verb}. Give more samples a positive weight, "
+                        "change validation_fraction or set early_stopping=False."
+                    )
         return X[train], Y[train], sw_train, X[val], Y[val], sw_val
 
     def _update_no_improvement(self, loss, early_stopping, X_val, Y_val, sw_val):
