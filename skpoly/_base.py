@@ -1,5 +1,6 @@
 """Shared estimator logic: validation, initialisation and the fit loops."""
 
+import copy
 import warnings
 from abc import ABCMeta, abstractmethod
 from numbers import Integral, Real
@@ -311,7 +312,27 @@ class BasePolyNet(BaseEstimator, metaclass=ABCMeta):
     # fitting
 
     def _fit(self, X, y, sample_weight=None, incremental=False):
-        """Fit the network: the body of fit and partial_fit."""
+        """Fit the network: the body of fit and partial_fit.
+
+        A call that raises (a divergence, bad data) leaves the estimator as
+        it was before it: a diverged partial_fit or warm start keeps the
+        earlier coefficients, and a diverged first fit leaves none behind.
+        """
+        state = dict(vars(self))
+        for key in ("loss_curve_", "validation_scores_"):
+            if isinstance(state.get(key), list):
+                state[key] = list(state[key])
+        if state.get("_optimizer") is not None:
+            state["_optimizer"] = copy.deepcopy(state["_optimizer"])
+        try:
+            return self._fit_once(X, y, sample_weight, incremental)
+        except Exception:
+            vars(self).clear()
+            vars(self).update(state)
+            raise
+
+    def _fit_once(self, X, y, sample_weight, incremental):
+        """Run one fit or partial_fit call; see :meth:`_fit`."""
         first = not hasattr(self, "coefs_") or not (incremental or self.warm_start)
         X, Y, loss = self._validate_input(X, y, reset=first, incremental=incremental)
         sample_weight = self._check_sample_weight(sample_weight, X)
