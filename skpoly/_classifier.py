@@ -221,7 +221,16 @@ class PolyNetClassifier(ClassifierMixin, BasePolyNet):
                 binarizer.fit(y)
             self._label_binarizer = binarizer
             self.classes_ = binarizer.classes_
-        elif not multilabel:
+        if reset and incremental and not multilabel:
+            unseen = np.setdiff1d(np.unique(y), self.classes_)
+            if unseen.size:
+                raise ValueError(
+                    f"y holds labels {unseen.tolist()} that are not in "
+                    f"classes={self.classes_.tolist()}; pass every label the "
+                    "data will contain in classes= on the first partial_fit "
+                    "call."
+                )
+        elif not reset and not multilabel:
             unseen = np.setdiff1d(np.unique(y), self.classes_)
             if unseen.size:
                 how = "partial_fit" if incremental else "fit with warm_start=True"
