@@ -24,6 +24,41 @@ def _stochastic(estimator):
     return True
 
 
+def _label_array(y, name="y"):
+    """Return labels as an array of their own type, or ``y`` unchanged.
+
+    scikit-learn turns pandas' nullable Int64 and boolean labels into floats
+    and cannot type an object array of numbers, which would change the type
+    of ``classes_`` and of the predictions; convert them first. Missing
+    labels (None, NaN, pd.NA) in pandas or object labels raise a ValueError.
+    """
+    dtype = getattr(y, "dtype", None)
+    missing = None
+    if dtype is not None and hasattr(y, "isna"):
+        missing = np.asarray(y.isna(), dtype=bool)
+    elif dtype == object:
+        missing = np.array(
+            [v is None or (isinstance(v, float) and v != v) for v in y.ravel()]
+        )
+    if missing is not None and missing.any():
+        raise ValueError(
+            f"{name} has {int(missing.sum())} missing labels (None, NaN or "
+            f"pd.NA), the first at position {int(np.flatnonzero(missing)[0])}; "
+            "a classifier needs a label for every sample. Drop those samples "
+            "or give them a label."
+        )
+
+    numpy_dtype = getattr(dtype, "numpy_dtype", None)
+    if numpy_dtype is not None and hasattr(y, "to_numpy"):
+        return y.to_numpy(dtype=numpy_dtype)
+    if dtype == object:
+        values = np.asarray(y)
+        numbers = np.array(values.tolist())
+        if numbers.dtype.kind in "biuf" and numbers.shape == values.shape:
+            return numbers
+    return y
+
+
 class PolyNetClassifier(ClassifierMixin, BasePolyNet):
     r"""Polynomial neural network classifier.
 
@@ -196,6 +231,7 @@ class PolyNetClassifier(ClassifierMixin, BasePolyNet):
         )
 
     def _validate_input(self, X, y, reset, incremental):
+        y = _label_array(y)
         X, y = validate_data(
             self,
             X,
@@ -324,9 +360,10 @@ class PolyNetClassifier(ClassifierMixin, BasePolyNet):
                     "pass classes=<every label the data will contain>, since "
                     "later batches may not show them all."
                 )
-            self._partial_fit_classes = np.unique(np.asarray(classes))
+            classes = _label_array(np.asarray(classes), "classes")
+            self._partial_fit_classes = np.unique(classes)
         elif classes is not None and not np.array_equal(
-            np.unique(np.asarray(classes)), self.classes_
+            np.unique(_label_array(np.asarray(classes), "classes")), self.classes_
         ):
             raise ValueError(
                 f"classes={np.asarray(classes).tolist()} differs from the "
