@@ -59,6 +59,28 @@ def _label_array(y, name="y"):
     return y
 
 
+def _output_limits(raw):
+    """Return raw outputs with +-inf as +-float max; raise where one is NaN.
+
+    An output that overflowed keeps its sign and order, so the links give
+    its limit; a NaN (inf - inf inside a polynomial) has no value at all.
+    """
+    if np.isfinite(raw).all():
+        return raw
+    undefined = np.isnan(raw).any(axis=1)
+    if undefined.any():
+        raise ValueError(
+            f"The network's output is NaN for {int(undefined.sum())} of the "
+            f"{raw.shape[0]} samples, the first at row "
+            f"{int(np.flatnonzero(undefined)[0])}: their monomials overflow "
+            "float64, as happens for inputs far outside the range of the "
+            "training data. Scale X as the training data was scaled, clip it "
+            "to the training range, or use a lower degree."
+        )
+    big = np.finfo(raw.dtype).max
+    return np.nan_to_num(raw, posinf=big, neginf=-big)
+
+
 class PolyNetClassifier(ClassifierMixin, BasePolyNet):
     r"""Polynomial neural network classifier.
 
@@ -385,10 +407,19 @@ class PolyNetClassifier(ClassifierMixin, BasePolyNet):
         y : ndarray of shape (n_samples,) or (n_samples, n_labels)
             The predicted labels (a 0/1 indicator matrix for multilabel
             targets).
+
+        Raises
+        ------
+        ValueError
+            If the network's output is NaN for a sample: its monomials
+            overflow float64, as happens for inputs far outside the range
+            of the training data. Outputs that overflow to +-inf are kept as
+            their limits and predict normally.
         """
         raw = self._predict_raw(X)
         if len(self.classes_) == 1:
             return self.classes_.take(np.zeros(raw.shape[0], dtype=np.intp))
+        raw = _output_limits(raw)
         if self._label_binarizer.y_type_.startswith("multilabel"):
             return (raw > 0).astype(np.int64)
         if self.out_activation_ == "softmax":
@@ -409,13 +440,23 @@ class PolyNetClassifier(ClassifierMixin, BasePolyNet):
             Class probabilities in the order of ``classes_``; for multilabel
             targets, the probability of each label. They are computed in
             float64 from the network's outputs, whatever the input dtype, so
-            that small probabilities do not round to zero.
+            that small probabilities do not round to zero. An output that
+            overflows to +-inf gives its limit (probability 1 or 0, shared
+            between tied classes), so every row stays in [0, 1] and sums
+            to 1.
+
+        Raises
+        ------
+        ValueError
+            If the network's output is NaN for a sample (see :meth:`predict`).
         """
         raw = self._predict_raw(X).astype(np.float64, copy=False)
         if len(self.classes_) == 1:
             return np.ones_like(raw)
+        raw = _output_limits(raw)
         if self.out_activation_ == "softmax":
-            return softmax(raw, axis=1)
+            with np.errstate(over="ignore"):
+                return softmax(raw, axis=1)
         proba = expit(raw)
         if self._label_binarizer.y_type_.startswith("multilabel"):
             # each label is a Bernoulli probability strictly inside (0, 1)
@@ -441,8 +482,10 @@ class PolyNetClassifier(ClassifierMixin, BasePolyNet):
         raw = self._predict_raw(X).astype(np.float64, copy=False)
         if len(self.classes_) == 1:
             return np.zeros_like(raw)
+        raw = _output_limits(raw)
         if self.out_activation_ == "softmax":
-            return log_softmax(raw, axis=1)
+            with np.errstate(over="ignore"):
+                return log_softmax(raw, axis=1)
         log_p, log_q = logistic_log_proba(raw)
         if self._label_binarizer.y_type_.startswith("multilabel"):
             return log_p

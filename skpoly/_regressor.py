@@ -1,5 +1,7 @@
 """PolyNetRegressor: a polynomial network trained with squared error or Poisson loss."""
 
+import warnings
+
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import RegressorMixin
@@ -271,8 +273,29 @@ class PolyNetRegressor(RegressorMixin, BasePolyNet):
         -------
         y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
             The predictions, one-dimensional when y was at fit.
+
+        Warns
+        -----
+        UserWarning
+            If some predictions are not finite: the network's polynomials
+            overflow float64 (to +-inf, or to NaN where inf - inf occurs), as
+            happens for inputs far outside the range of the training data.
+            Those predictions are returned as inf or NaN, the others as
+            usual, and the warning names how many and the first row.
         """
-        y = self._link(self._predict_raw(X))
+        with np.errstate(over="ignore"):
+            y = self._link(self._predict_raw(X))
+        finite = np.isfinite(y).all(axis=1)
+        if not finite.all():
+            warnings.warn(
+                f"{int((~finite).sum())} of the {y.shape[0]} predictions are "
+                "not finite (inf or NaN), the first at row "
+                f"{int(np.flatnonzero(~finite)[0])}: the network's polynomials "
+                "overflow float64 for inputs far outside the range of the "
+                "training data. Scale X as the training data was scaled, or "
+                "clip it to the training range.",
+                UserWarning,
+            )
         if self._y_ndim == 1:
             return y.ravel()
         return y
