@@ -20,8 +20,9 @@ from skpoly._monomials import count_monomials
 from skpoly._network import PolyNetwork
 from skpoly._optimizers import OPTIMIZERS
 
-# refuse a transition with more coefficients than this before allocating:
-# 2**28 float64 coefficients are 2 GiB, and the optimizers keep two more
+# refuse a transition with more coefficients plus exponents than this before
+# allocating: 2**28 float64 coefficients are 2 GiB, and the optimizers keep
+# two more
 MAX_COEFFICIENTS = 2**28
 
 _DIVERGED = (
@@ -297,14 +298,16 @@ class BasePolyNet(BaseEstimator, metaclass=ABCMeta):
             zip(sizes[:-1], sizes[1:], degrees)
         ):
             n_monomials = count_monomials(fan_in, degree, self.interaction_only)
-            if n_monomials * fan_out > MAX_COEFFICIENTS:
+            # the coefficients and the exponent table (powers_), one row each
+            if n_monomials * (fan_out + fan_in) > MAX_COEFFICIENTS:
                 raise ValueError(
                     f"degree={degree} on {fan_in} inputs of transition {i} "
                     f"gives {n_monomials} monomials per sample, "
                     f"{n_monomials * fan_out} coefficients for {fan_out} "
-                    f"units: more than the {MAX_COEFFICIENTS} skpoly allocates. "
-                    "Lower degree, use fewer inputs or units, or set "
-                    "interaction_only=True."
+                    f"units and {n_monomials * fan_in} exponents in powers_: "
+                    f"more than the {MAX_COEFFICIENTS} values skpoly "
+                    "allocates. Lower degree, use fewer inputs or units, or "
+                    "set interaction_only=True."
                 )
         return PolyNetwork(sizes, degrees, self.interaction_only, self.activation, loss)
 
