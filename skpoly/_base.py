@@ -340,6 +340,8 @@ class BasePolyNet(BaseEstimator, metaclass=ABCMeta):
         X, Y, loss = self._validate_input(X, y, reset=first, incremental=incremental)
         sample_weight = self._check_sample_weight(sample_weight, X)
         network = self._build_network(X.shape[1], Y.shape[1], loss)
+        if self.solver != "lbfgs":
+            self._check_batch_memory(network, X.shape[0])
         if not first:
             self._check_same_architecture(network, incremental)
 
@@ -356,6 +358,21 @@ class BasePolyNet(BaseEstimator, metaclass=ABCMeta):
                     X, Y, sample_weight, network, params, incremental
                 )
         return self
+
+    def _check_batch_memory(self, network, n_samples):
+        """Refuse mini-batches whose work buffers exceed MAX_COEFFICIENTS values."""
+        rows = 200 if self.batch_size == "auto" else self.batch_size
+        rows = min(rows, n_samples)
+        per_row = network.row_bytes(1, training=True)
+        if rows * per_row > MAX_COEFFICIENTS:
+            raise ValueError(
+                f"A mini-batch of {rows} samples needs {per_row} work values "
+                f"per sample for this network's monomials, {rows * per_row} "
+                f"in all: more than the {MAX_COEFFICIENTS} skpoly allocates. "
+                f"Set batch_size to at most {max(1, MAX_COEFFICIENTS // per_row)}"
+                ", lower degree, or use solver='lbfgs', which works in chunks "
+                "sized by working_memory."
+            )
 
     def _check_sample_weight(self, sample_weight, X):
         """Return sample_weight as a checked 1-d array of X's dtype, or None."""
