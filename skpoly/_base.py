@@ -327,11 +327,15 @@ class BasePolyNet(BaseEstimator, metaclass=ABCMeta):
                 state[key] = list(state[key])
         if state.get("_optimizer") is not None:
             state["_optimizer"] = copy.deepcopy(state["_optimizer"])
+        rng = state.get("_random_state")
+        rng_state = None if rng is None else rng.get_state()
         try:
             return self._fit_once(X, y, sample_weight, incremental)
         except Exception:
             vars(self).clear()
             vars(self).update(state)
+            if rng is not None:
+                rng.set_state(rng_state)
             raise
 
     def _fit_once(self, X, y, sample_weight, incremental):
