@@ -802,7 +802,7 @@ class BasePolyNet(BaseEstimator, metaclass=ABCMeta):
         if early_stopping:
             score = self._validation_score(X_val, Y_val, sw_val)
             self.validation_scores_.append(score)
-            if score < self.best_validation_score_ + self.tol:
+            if score == -np.inf or score < self.best_validation_score_ + self.tol:
                 self._no_improvement_count += 1
             else:
                 self._no_improvement_count = 0

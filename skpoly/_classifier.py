@@ -318,6 +318,8 @@ class PolyNetClassifier(ClassifierMixin, BasePolyNet):
             hit = raw.argmax(axis=1) == Y.argmax(axis=1)
         else:
             hit = ((raw > 0) == (Y > 0.5)).all(axis=1)
+        # an output that overflowed to NaN predicts nothing: count a miss
+        hit &= ~np.isnan(raw).any(axis=1)
         return float(np.average(hit, weights=sample_weight))
 
     def _split_stratify(self, Y):

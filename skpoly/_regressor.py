@@ -207,8 +207,11 @@ class PolyNetRegressor(RegressorMixin, BasePolyNet):
         return X, Y, self.loss
 
     def _validation_score(self, X, Y, sample_weight):
-        return r2_score(Y, self._link(self._predict_raw(X, check_input=False)),
-                        sample_weight=sample_weight)
+        predicted = self._link(self._predict_raw(X, check_input=False))
+        if not np.isfinite(predicted).all():
+            # an overflowing prediction is the worst score, not an error
+            return -np.inf
+        return r2_score(Y, predicted, sample_weight=sample_weight)
 
     def _link(self, raw):
         """Return predictions from raw outputs: exp for Poisson, else raw."""
