@@ -76,15 +76,18 @@ class PolyLayer:
             coef /= np.sqrt(moment)[:, np.newaxis]
         return coef.astype(dtype, copy=False)
 
-    def forward(self, a, coef, phi, out):
+    def forward(self, a, coef, phi, out, expanded=None):
         """Return ``out`` = Phi(a) @ coef and the monomial block used.
 
         ``a`` has shape (n_samples, fan_in); ``phi`` is the expansion buffer
         of shape (n_samples, n_monomials - 1), or None for a layer that does
-        not expand (then ``a`` itself serves, without copy).
+        not expand (then ``a`` itself serves, without copy). ``expanded``,
+        when given, is the already computed monomial block of ``a``.
         """
         # expand a into monomials (a itself when there is nothing to expand)
-        if self.plan is not None:
+        if expanded is not None:
+            a = expanded
+        elif self.plan is not None:
             a = self.plan.expand(a, phi)
 
         # z = Phi(a) W, shape (n_samples, fan_out); the constant row adds on

@@ -21,13 +21,16 @@ def monomial_powers(n_features, degree, interaction_only=False):
     the sorted variable indices.
     """
     pick = combinations if interaction_only else combinations_with_replacement
-    rows = [np.zeros(n_features, dtype=np.int64)]
+    blocks = [np.zeros((1, n_features), dtype=np.int64)]
     for k in range(1, degree + 1):
-        for index in pick(range(n_features), k):
-            row = np.zeros(n_features, dtype=np.int64)
-            np.add.at(row, list(index), 1)
-            rows.append(row)
-    return np.vstack(rows)
+        index = np.array(list(pick(range(n_features), k)), dtype=np.intp)
+        if index.size == 0:
+            break
+        block = np.zeros((index.shape[0], n_features), dtype=np.int64)
+        # count how often each variable appears in each monomial
+        np.add.at(block, (np.repeat(np.arange(index.shape[0]), k), index.ravel()), 1)
+        blocks.append(block)
+    return np.vstack(blocks)
 
 
 class SlicePlan:

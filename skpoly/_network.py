@@ -76,15 +76,21 @@ class PolyNetwork:
                 n += layer.n_monomials - 1 + (layer.fan_in if layer.expands else 0)
         return n * itemsize
 
-    def workspace(self, n_rows, dtype, training):
-        """Return buffers for batches of up to ``n_rows`` rows."""
-        return Workspace(self, n_rows, dtype, training)
+    def workspace(self, n_rows, dtype, training, expand_first=True):
+        """Return buffers for batches of up to ``n_rows`` rows.
 
-    def forward(self, X, coefs, work):
+        ``expand_first=False`` leaves out the first layer's expansion buffer,
+        for callers that pass its block to :meth:`forward` themselves.
+        """
+        return Workspace(self, n_rows, dtype, training, expand_first)
+
+    def forward(self, X, coefs, work, first_block=None):
         """Return the raw output (before the output activation) for ``X``.
 
         The result is a view into ``work``; ``work.inputs`` keeps the
         monomial block and the activations of every layer for backprop.
+        ``first_block``, when given, is the first layer's monomial block of
+        ``X``, computed once by :meth:`expand_inputs` and reused.
         """
         n = X.shape[0]
         last = len(self.layers) - 1
@@ -92,7 +98,8 @@ class PolyNetwork:
         a = X
         for i, layer in enumerate(self.layers):
             phi = work.phi[i][:n] if work.phi[i] is not None else None
-            phi, z = layer.forward(a, coefs[i], phi, work.z[i][:n])
+            expanded = first_block if i == 0 else None
+            phi, z = layer.forward(a, coefs[i], phi, work.z[i][:n], expanded)
             work.inputs[i] = a
             work.blocks[i] = phi
             if i < last:
@@ -100,15 +107,30 @@ class PolyNetwork:
             a = z
         return a
 
-    def loss_grad(self, X, Y, sample_weight, coefs, grads, work, scale):
+    def expand_inputs(self, X):
+        """Return the first layer's monomial block of ``X``, or None if it has none.
+
+        Full-batch solvers call this once per fit: the inputs do not change
+        between iterations, so neither does their expansion.
+        """
+        layer = self.layers[0]
+        if not layer.expands:
+            return None
+        phi = np.empty((X.shape[0], layer.n_monomials - 1), dtype=X.dtype)
+        return layer.plan.expand(X, phi)
+
+    def loss_grad(
+        self, X, Y, sample_weight, coefs, grads, work, scale, first_block=None
+    ):
         """Return scale * the weighted data loss; write its gradient into ``grads``.
 
         ``grads`` is the list of per-layer views to overwrite; ``scale`` is
         one over the total sample weight of the data the loss is averaged
         over. The penalty is added separately by :meth:`penalty`.
+        ``first_block`` is as in :meth:`forward`.
         """
         n = X.shape[0]
-        raw = self.forward(X, coefs, work)
+        raw = self.forward(X, coefs, work, first_block)
 
         # loss and its gradient in the raw output, shape (n, n_outputs)
         delta = work.delta[:n]
@@ -173,7 +195,7 @@ class Workspace:
     workspace serves a whole epoch, the last short batch included.
     """
 
-    def __init__(self, network, n_rows, dtype, training):
+    def __init__(self, network, n_rows, dtype, training, expand_first=True):
         layers = network.layers
         self.n_rows = n_rows
 
@@ -181,8 +203,10 @@ class Workspace:
             return np.empty((n_rows, width), dtype=dtype)
 
         self.phi = [
-            buffer(layer.n_monomials - 1) if layer.expands else None
-            for layer in layers
+            buffer(layer.n_monomials - 1)
+            if layer.expands and (i > 0 or expand_first)
+            else None
+            for i, layer in enumerate(layers)
         ]
         self.z = [buffer(layer.fan_out) for layer in layers]
         self.inputs = [None] * len(layers)

@@ -81,7 +81,7 @@ class PolyNetRegressor(RegressorMixin, BasePolyNet):
     n_features_in_ : int
         Number of features seen during fit.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of the features seen during fit, when they are all strings.
 
     See Also
@@ -103,16 +103,28 @@ class PolyNetRegressor(RegressorMixin, BasePolyNet):
     Without hidden layer its minimiser is ``Ridge(alpha=alpha)`` fitted on
     ``PolynomialFeatures(degree)`` features.
 
+    With the squared error, training runs on targets standardised to zero
+    mean and unit variance, so that neither the initialisation nor ``alpha``
+    depend on the targets' units; at the end of each fit the output layer is
+    rescaled, so ``coefs_`` and predictions are in the targets' own units.
+    ``loss_`` and ``loss_curve_`` are in standardised units. Without hidden
+    layer this rescaling leaves the optimum unchanged (the Ridge identity
+    above holds exactly).
+
     Examples
     --------
     >>> import numpy as np
     >>> from skpoly import PolyNetRegressor
     >>> rng = np.random.RandomState(0)
-    >>> x = rng.uniform(0, 10, size=(200, 1))
-    >>> y = x[:, 0] ** 2 + 2 * x[:, 0] + 1 + rng.uniform(-0.5, 0.5, 200)
-    >>> reg = PolyNetRegressor(hidden_layer_sizes=(), degree=2, alpha=0)
-    >>> reg.fit(x, y).coefs_[0].ravel().round(1)
-    array([1., 2., 1.])
+    >>> x = rng.uniform(0, 10, size=(1000, 1))
+    >>> y = x[:, 0] ** 2 + 2 * x[:, 0] + 1 + rng.uniform(-0.5, 0.5, 1000)
+    >>> reg = PolyNetRegressor(
+    ...     hidden_layer_sizes=(), degree=2, alpha=0.01, random_state=0
+    ... )
+    >>> print(reg.fit(x, y).unit_polynomial().to_string(precision=2))
+    1.01 + 2.00 x0 + 1.00 x0^2
+    >>> reg.predict([[3.0]]).round(2)
+    array([16.01])
     """
 
     _parameter_constraints: dict = {
@@ -124,12 +136,12 @@ class PolyNetRegressor(RegressorMixin, BasePolyNet):
         self,
         loss="squared_error",
         hidden_layer_sizes=(16,),
-        activation="tanh",
+        activation="logistic",
         *,
-        degree=2,
+        degree=None,
         interaction_only=False,
         solver="lbfgs",
-        alpha=1e-3,
+        alpha=3.0,
         batch_size="auto",
         learning_rate="constant",
         learning_rate_init=0.001,
@@ -205,6 +217,30 @@ class PolyNetRegressor(RegressorMixin, BasePolyNet):
                 "use loss='squared_error' or shift the targets."
             )
         return X, Y, self.loss
+
+    def _training_targets(self, Y, sample_weight, first):
+        # standardise squared-error targets, fixing the scale on the first fit
+        if first:
+            n_outputs = Y.shape[1]
+            self._y_mean = np.zeros(n_outputs, dtype=Y.dtype)
+            self._y_scale = np.ones(n_outputs, dtype=Y.dtype)
+            if self.loss == "squared_error":
+                mean = np.average(Y, axis=0, weights=sample_weight)
+                var = np.average((Y - mean) ** 2, axis=0, weights=sample_weight)
+                scale = np.sqrt(var)
+                self._y_mean[...] = mean
+                self._y_scale[...] = np.where(scale > 0, scale, 1.0)
+        return (Y - self._y_mean) / self._y_scale
+
+    def _rescale_output(self, coefs, to_training):
+        # the output layer is affine in its coefficients: z_user = s z + m
+        out = coefs[-1]
+        if to_training:
+            out[0] -= self._y_mean
+            out /= self._y_scale
+        else:
+            out *= self._y_scale
+            out[0] += self._y_mean
 
     def _validation_score(self, X, Y, sample_weight):
         predicted = self._link(self._predict_raw(X, check_input=False))
@@ -309,4 +345,4 @@ class PolyNetRegressor(RegressorMixin, BasePolyNet):
         return tags
 
 
-PolyNetRegressor.__doc__ = fill_parameters(PolyNetRegressor.__doc__)
+PolyNetRegressor.__doc__ = fill_parameters(PolyNetRegressor.__doc__, alpha="3.0", activation='"logistic"')

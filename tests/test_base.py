@@ -292,3 +292,20 @@ def test_sample_weight_errors():
         clf.fit(X, y, sample_weight=np.zeros(20))
     with pytest.raises(ValueError, match=r"shape \(3,\) but X has 20 samples"):
         clf.fit(X, y, sample_weight=np.ones(3))
+
+
+def test_polynomial_methods_delegate_to_inspection(iris):
+    """Check that the estimator methods return the inspection module's results."""
+    from skpoly.inspection import network_polynomial, unit_polynomial
+
+    X, y = iris
+    clf = PolyNetClassifier((3,), activation="identity", random_state=0).fit(X, y)
+    np.testing.assert_array_equal(
+        clf.unit_polynomial(0, 1).coef, unit_polynomial(clf, 0, 1).coef
+    )
+    np.testing.assert_allclose(
+        clf.network_polynomial().evaluate(X), network_polynomial(clf).evaluate(X)
+    )
+    np.testing.assert_allclose(
+        clf.network_polynomial().evaluate(X), clf._predict_raw(X), atol=1e-10
+    )

@@ -136,5 +136,7 @@ def test_noisy_quadratic_recovers_coefficients():
     rng = np.random.RandomState(0)
     x = rng.uniform(0, 10, size=(1000, 1))
     y = x[:, 0] ** 2 + 2 * x[:, 0] + 1 + rng.uniform(-0.5, 0.5, size=1000)
-    reg = PolyNetRegressor(hidden_layer_sizes=(), degree=2, solver="lbfgs").fit(x, y)
+    reg = PolyNetRegressor(
+        hidden_layer_sizes=(), degree=2, solver="lbfgs", random_state=0
+    ).fit(x, y)
     np.testing.assert_allclose(reg.coefs_[0].ravel(), [1.0, 2.0, 1.0], atol=0.05)

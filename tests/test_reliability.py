@@ -44,7 +44,14 @@ def _data(kind, n_samples=40, n_features=3, seed=0):
 
 def _small(kind, **params):
     """Return a small, fast, seeded estimator of the given kind."""
-    defaults = dict(hidden_layer_sizes=(3,), max_iter=15, random_state=0)
+    defaults = dict(
+        hidden_layer_sizes=(3,),
+        activation="tanh",
+        degree=2,
+        alpha=1e-3,
+        max_iter=15,
+        random_state=0,
+    )
     return ESTIMATORS[kind](**{**defaults, **params})
 
 
@@ -133,9 +140,10 @@ def test_one_sample_regressor_fits_its_target(solver):
         solver=solver,
         learning_rate_init=0.1,
         max_iter=500,
+        n_iter_no_change=np.inf,
         random_state=0,
     ).fit(X, y)
-    np.testing.assert_allclose(reg.predict(X), y, atol=0.05)
+    np.testing.assert_allclose(reg.predict(X), y, rtol=1e-9)
 
 
 def test_one_feature_is_learned():
@@ -361,15 +369,16 @@ def test_sparse_X_is_densified_one_chunk_at_a_time(monkeypatch, solver, fmt):
         monkeypatch.setattr(cls, "toarray", spy(cls.toarray))
         monkeypatch.setattr(cls, "todense", spy(cls.todense))
 
-    clf = PolyNetClassifier((4,), solver=solver, max_iter=2, random_state=0)
+    clf = PolyNetClassifier((4,), degree=2, solver=solver, max_iter=2, random_state=0)
     with sklearn.config_context(working_memory=0.05):
         clf.fit(X, y)
-        assert densified and max(densified) <= n_samples // 10
+        assert densified and max(densified) <= n_samples // 4
         densified.clear()
         proba = clf.predict_proba(X)
     assert proba.shape == (n_samples, 2)
     # prediction densifies every row once, a chunk at a time
-    assert sum(densified) == n_samples and max(densified) <= n_samples // 10
+    assert sum(densified) == n_samples
+    assert len(densified) >= 4 and max(densified) <= n_samples // 4
 
 
 @pytest.mark.parametrize("solver", ["lbfgs", "adam"])
