@@ -23,6 +23,11 @@ from skpoly._optimizers import OPTIMIZERS
 # refuse a transition with more coefficients plus exponents than this before
 # allocating: 2**28 float64 coefficients are 2 GiB, and the optimizers keep
 # two more
+# TODO(memory): the limit is per transition and ignores that L-BFGS-B keeps
+# about 20 float64 vectors of all coefficients (its history), so lbfgs on a
+# network near the limit can still exhaust memory, which users see as numpy's
+# or scipy's MemoryError mid-fit. Estimating the whole fit's bytes per solver
+# and comparing them with a configurable budget would refuse it up front.
 MAX_COEFFICIENTS = 2**28
 
 _DIVERGED = (
@@ -662,6 +667,13 @@ class BasePolyNet(BaseEstimator, metaclass=ABCMeta):
                         ConvergenceWarning,
                     )
         except KeyboardInterrupt:
+            # TODO(interrupt): the optimizer's state (momentum velocity, Adam
+            # moments and step count) keeps the updates of the unfinished
+            # epoch, since saving it every epoch would cost a copy of it per
+            # epoch. Users see no effect on the kept coefficients, but a later
+            # partial_fit or warm start resumes from slightly different moments
+            # than an uninterrupted run; saving it with epoch_params would fix
+            # that.
             params[...] = epoch_params
             warnings.warn(
                 f"Training interrupted by the user after {self.n_iter_} epochs; "
