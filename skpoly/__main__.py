@@ -6,25 +6,26 @@ import time
 import warnings
 
 import numpy as np
-from sklearn.datasets import load_breast_cancer, load_diabetes, load_digits
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.linear_model import LogisticRegression, Ridge
-from sklearn.model_selection import KFold, StratifiedKFold, cross_validate
-from sklearn.neural_network import MLPClassifier, MLPRegressor
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import PolynomialFeatures, StandardScaler
 
-from skpoly import PolyNetClassifier, PolyNetRegressor
+# scikit-learn and skpoly are imported where they are used, so that --help
+# and argument errors answer without the seconds scikit-learn takes to load
 
 BUNDLED = {
-    "digits": (load_digits, "classification"),
-    "breast_cancer": (load_breast_cancer, "classification"),
-    "diabetes": (load_diabetes, "regression"),
+    "digits": ("load_digits", "classification"),
+    "breast_cancer": ("load_breast_cancer", "classification"),
+    "diabetes": ("load_diabetes", "regression"),
 }
 
 
 def models(task, random_state=0):
     """Return (name, pipeline) pairs: skpoly and its untuned peers."""
+    from sklearn.linear_model import LogisticRegression, Ridge
+    from sklearn.neural_network import MLPClassifier, MLPRegressor
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import PolynomialFeatures, StandardScaler
+
+    from skpoly import PolyNetClassifier, PolyNetRegressor
+
     if task == "classification":
         candidates = [
             ("PolyNetClassifier", PolyNetClassifier(random_state=random_state)),
@@ -51,8 +52,12 @@ def evaluate(X, y, task, *, n_splits=5, random_state=0, progress=None):
     """Return one row (model, mean, std, fit seconds) per model, by CV.
 
     The folds are shuffled with ``random_state`` and stratified for
-    classification; the score is accuracy or R^2.
+    classification; the score is accuracy or R^2. A model that fails
+    raises, rather than scoring NaN.
     """
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.model_selection import KFold, StratifiedKFold, cross_validate
+
     if task == "classification":
         cv = StratifiedKFold(n_splits, shuffle=True, random_state=random_state)
     else:
@@ -65,7 +70,7 @@ def evaluate(X, y, task, *, n_splits=5, random_state=0, progress=None):
             # the peers' untuned defaults may stop at max_iter; that is the
             # comparison being made, so their warnings are not news here
             warnings.simplefilter("ignore", ConvergenceWarning)
-            result = cross_validate(model, X, y, cv=cv)
+            result = cross_validate(model, X, y, cv=cv, error_score="raise")
         scores = result["test_score"]
         rows.append((name, scores.mean(), scores.std(), result["fit_time"].mean()))
     return rows
@@ -76,11 +81,13 @@ def load_csv(path, target, task=None):
 
     The task is "classification" when the target column is not numeric or
     holds at most 20 distinct integers, "regression" otherwise, unless
-    ``task`` says which. Non-numeric feature columns are refused.
+    ``task`` says which. Missing or infinite values, non-numeric feature
+    columns and targets that cannot be learned are refused with a message
+    naming the column.
     """
     import csv
 
-    with open(path, newline="") as handle:
+    with open(path, newline="", encoding="utf-8-sig") as handle:
         reader = csv.reader(handle)
         try:
             header = next(reader)
@@ -94,40 +101,72 @@ def load_csv(path, target, task=None):
         )
     if not rows:
         raise ValueError(f"{path} has a header but no data rows.")
-    index = header.index(target)
+    if len(header) < 2:
+        raise ValueError(f"{path} has no feature column besides {target!r}.")
     bad = [i for i, row in enumerate(rows, start=2) if len(row) != len(header)]
     if bad:
         raise ValueError(
             f"{path}: line {bad[0]} has a different number of fields than "
             f"the header ({len(header)})."
         )
-    labels = np.array([row[index] for row in rows])
-    features = [row[:index] + row[index + 1 :] for row in rows]
+
+    # refuse missing values, naming the column and the first line
+    table = np.array(rows, dtype=object)
+    missing = np.char.strip(table.astype(str)) == ""
+    missing |= np.isin(np.char.lower(np.char.strip(table.astype(str))), ["nan", "na"])
+    for j in np.flatnonzero(missing.any(axis=0)):
+        lines = np.flatnonzero(missing[:, j]) + 2
+        raise ValueError(
+            f"Column {header[j]!r} of {path} has {len(lines)} missing "
+            f"value(s) (first on line {lines[0]}); fill them in or drop those "
+            "rows before running skpoly."
+        )
+
+    index = header.index(target)
     names = [name for i, name in enumerate(header) if i != index]
-    try:
-        X = np.array(features, dtype=np.float64)
-    except ValueError:
-        for j, name in enumerate(names):
-            try:
-                np.array([row[j] for row in features], dtype=np.float64)
-            except ValueError:
-                raise ValueError(
-                    f"Column {name!r} of {path} is not numeric; encode it "
-                    "(for example one-hot) or drop it before running skpoly."
-                ) from None
-        raise
+    features = np.delete(table, index, axis=1)
+    X = np.empty(features.shape)
+    for j, name in enumerate(names):
+        try:
+            X[:, j] = features[:, j].astype(np.float64)
+        except ValueError:
+            raise ValueError(
+                f"Column {name!r} of {path} is not numeric; encode it (for "
+                "example one-hot) or drop it before running skpoly."
+            ) from None
+        if not np.isfinite(X[:, j]).all():
+            raise ValueError(
+                f"Column {name!r} of {path} holds infinite values; replace "
+                "them or drop those rows."
+            )
+
+    labels = table[:, index].astype(str)
     try:
         y = labels.astype(np.float64)
-        numeric = True
+        numeric = bool(np.isfinite(y).all())
     except ValueError:
-        y, numeric = labels, False
+        numeric = False
+    if not numeric:
+        y = labels
+    if len(np.unique(labels)) < 2:
+        raise ValueError(
+            f"The target column {target!r} of {path} holds a single value; "
+            "there is nothing to learn."
+        )
+    integral = numeric and bool(np.all(np.mod(y, 1) == 0))
     if task is None:
-        integral = numeric and np.all(np.mod(y, 1) == 0)
         few = len(np.unique(labels)) <= 20
         task = "classification" if not numeric or (integral and few) else "regression"
     if task == "regression" and not numeric:
         raise ValueError(
-            f"--task regression needs a numeric target, but {target!r} is not."
+            f"--task regression needs a numeric, finite target, but {target!r} "
+            "is not."
+        )
+    if task == "classification" and numeric and not integral:
+        raise ValueError(
+            f"--task classification needs class labels, but {target!r} holds "
+            f"{len(np.unique(labels))} distinct real values; use --task "
+            "regression or bin the target."
         )
     return X, y, task
 
@@ -176,9 +215,11 @@ def main(argv=None):
         parser.error("--cv needs at least 2 folds")
 
     if args.data is None:
+        import sklearn.datasets
+
         datasets = []
         for name, (loader, task) in BUNDLED.items():
-            X, y = loader(return_X_y=True)
+            X, y = getattr(sklearn.datasets, loader)(return_X_y=True)
             datasets.append((name, X, y, task))
     else:
         try:
@@ -212,7 +253,11 @@ def main(argv=None):
         rows.extend((name,) + row for row in results)
 
     metric = "accuracy for classification, R^2 for regression"
-    print(f"\n{args.cv}-fold cross-validation ({metric}):\n")
+    print(
+        f"\n{args.cv}-fold cross-validation ({metric}); every model is "
+        "make_pipeline(StandardScaler(), model) with default parameters; "
+        "fit seconds are the mean per fold:\n"
+    )
     print(format_table(rows))
     return 0
 

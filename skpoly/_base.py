@@ -39,7 +39,7 @@ _DIVERGED = (
 
 # the parameters both estimators share, written once for their docstrings
 SHARED_PARAMETERS = """\
-hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(16,)
+hidden_layer_sizes : array-like of shape (n_layers - 2,), default=%(hidden)s
         The number of units in each hidden layer. ``()`` gives no hidden
         layer: a single polynomial map from the inputs to the outputs.
 

@@ -500,4 +500,4 @@ class PolyNetClassifier(ClassifierMixin, BasePolyNet):
         return tags
 
 
-PolyNetClassifier.__doc__ = fill_parameters(PolyNetClassifier.__doc__, alpha="3.0", activation='"tanh"')
+PolyNetClassifier.__doc__ = fill_parameters(PolyNetClassifier.__doc__, alpha="3.0", activation='"tanh"', hidden="(16,)")

@@ -345,4 +345,4 @@ class PolyNetRegressor(RegressorMixin, BasePolyNet):
         return tags
 
 
-PolyNetRegressor.__doc__ = fill_parameters(PolyNetRegressor.__doc__, alpha="3.0", activation='"logistic"')
+PolyNetRegressor.__doc__ = fill_parameters(PolyNetRegressor.__doc__, alpha="3.0", activation='"logistic"', hidden="(16,)")

@@ -137,7 +137,7 @@ def test_chunked_prediction_and_lbfgs_match_one_chunk():
         with pytest.warns(ConvergenceWarning):
             chunked.fit(X, y)
     for a, b in zip(chunked.coefs_, clf.coefs_):
-        np.testing.assert_allclose(a, b, rtol=1e-7, atol=1e-10)
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-8)
 
 
 def test_per_layer_degrees_and_powers(iris):
@@ -248,9 +248,13 @@ def test_divergence_raises_a_clear_error():
 
 
 def test_max_grad_norm_tames_exploding_updates():
-    """Check that clipping the gradient norm turns a divergent fit into a finite one."""
+    """Check that clipping the gradient norm turns a divergent fit into a good one.
+
+    A network of total degree 4 on inputs up to 2 has gradients that grow
+    with the fourth power of the inputs; sgd without clipping overflows.
+    """
     rng = np.random.RandomState(0)
-    X = rng.uniform(-3, 3, size=(200, 2))
+    X = rng.uniform(-2, 2, size=(200, 2))
     y = X[:, 0] ** 2 - X[:, 1]
     params = dict(
         hidden_layer_sizes=(4,),
@@ -258,16 +262,15 @@ def test_max_grad_norm_tames_exploding_updates():
         degree=2,
         solver="sgd",
         learning_rate_init=0.01,
-        momentum=0.0,
-        max_iter=50,
+        max_iter=200,
         random_state=0,
     )
     with pytest.raises(ValueError, match="The fit diverged"):
         PolyNetRegressor(**params).fit(X, y)
     with pytest.warns(ConvergenceWarning):
-        reg = PolyNetRegressor(max_grad_norm=1.0, **params).fit(X, y)
+        reg = PolyNetRegressor(max_grad_norm=0.5, **params).fit(X, y)
     assert all(np.isfinite(c).all() for c in reg.coefs_)
-    assert reg.score(X, y) > 0.5
+    assert reg.score(X, y) > 0.9
 
 
 def test_sample_weight_integers_equal_repeated_rows():

@@ -75,3 +75,24 @@ def test_module_runs_as_a_script_with_help():
     )
     assert result.returncode == 0
     assert "--target" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "text, task, message",
+    [
+        ("a,b,y\n1,2,0\n3,,1\n", None, r"Column 'b' .* has 1 missing value\(s\) \(first on line 3\)"),
+        ("a,b,y\n1,2,0\n3,NaN,1\n", None, r"Column 'b' .* has 1 missing value"),
+        ("a,y\n1,0.5\n2,\n3,2.7\n", None, r"Column 'y' .* missing value"),
+        ("a,b,y\n1,2,0\n3,inf,1\n", None, "Column 'b' .* holds infinite values"),
+        ("a,b,y\n1,2,1\n3,4,1\n", None, "holds a single value"),
+        ("y\n1\n2\n", None, "no feature column besides 'y'"),
+        ("a,y\n1,0.5\n2,1.5\n3,2.7\n", "classification", "needs class labels"),
+        ("a,y\n1,x\n2,z\n", "regression", "needs a numeric, finite target"),
+    ],
+)
+def test_csv_refuses_data_it_cannot_learn(tmp_path, text, task, message):
+    """Check that missing, infinite or unlearnable values are named, never scored."""
+    path = tmp_path / "data.csv"
+    path.write_text(text)
+    with pytest.raises(ValueError, match=message):
+        load_csv(str(path), "y", task=task)

@@ -51,9 +51,9 @@ def test_loss_grad_matches_finite_differences(loss, activation, degree, n_hidden
         # positive inputs and coefficients keep every relu unit on, away
         # from the kink at 0, and small ones keep stacked powers moderate
         X = np.abs(X) + 0.1
-        params = 0.5 * np.abs(params)
+        params = 0.25 * np.abs(params)
     else:
-        params *= 1.5
+        params *= 0.75
     alpha = 0.3
 
     loss_value, grad = _penalised_loss(network, X, Y, sw, params, alpha)
