@@ -179,6 +179,7 @@ class Polynomial:
         >>> p.evaluate([[1.0, 2.0], [2.0, -1.0]])
         array([ 6.5, -5.5])
         """
+        X = _align_columns(X, self.variable_names)
         return _evaluate_monomials(X, self.powers, self.coef[:, None])[:, 0]
 
     def __call__(self, X):
@@ -215,9 +216,11 @@ class Polynomial:
             return "0"
 
         terms = []
-        for name, coef in zip(self.names, self.coef):
+        names = _monomial_names(self.powers, self.variable_names, readable=True)
+        constant = self.powers.sum(axis=1) == 0
+        for name, coef, is_constant in zip(names, self.coef, constant):
             number = f"{abs(coef):.{precision}f}"
-            term = number if name == "1" else f"{number} {name}"
+            term = number if is_constant else f"{number} {name}"
             sign = "-" if np.signbit(coef) and float(number) != 0 else "+"
             if not terms:
                 terms.append(term if sign == "+" else f"-{term}")
@@ -262,7 +265,10 @@ class Polynomial:
         pd = _import_optional("pandas", "to_frame")
         return pd.DataFrame(
             {"degree": self.powers.sum(axis=1), "coef": self.coef},
-            index=pd.Index(self.names, name="monomial"),
+            index=pd.Index(
+                _monomial_names(self.powers, self.variable_names, readable=True),
+                name="monomial",
+            ),
         )
 
     def to_sympy(self):
@@ -432,6 +438,7 @@ class NetworkPolynomial:
         >>> net.evaluate([[1.0]], apply_link=True)
         array([[0.5, 0.5]])
         """
+        X = _align_columns(X, self.variable_names)
         raw = np.column_stack([p.evaluate(X) for p in self.polynomials])
         return LINKS[self.link](raw) if apply_link else raw
 
@@ -532,7 +539,8 @@ class NetworkPolynomial:
         frame = pd.DataFrame(
             coef,
             index=pd.Index(
-                _monomial_names(powers, self.variable_names), name="monomial"
+                _monomial_names(powers, self.variable_names, readable=True),
+                name="monomial",
             ),
             columns=[str(name) for name in self.output_names],
         )
@@ -816,16 +824,55 @@ def network_polynomial(
     )
 
 
-def _monomial_names(powers, variable_names):
+def _align_columns(X, variable_names):
+    """Return X with a DataFrame's columns put in the polynomial's order.
+
+    Columns named after the variables are reordered to match; a DataFrame
+    whose columns are not exactly the variables is refused, since its
+    values would otherwise be read in the wrong order.
+    """
+    columns = getattr(X, "columns", None)
+    if columns is None:
+        return X
+    columns = [str(c) for c in columns]
+    names = [str(n) for n in variable_names]
+    if columns == names:
+        return X
+    if sorted(columns) != sorted(names):
+        missing = sorted(set(names) - set(columns))
+        extra = sorted(set(columns) - set(names))
+        raise ValueError(
+            "X's columns are not the polynomial's variables: missing "
+            f"{missing}, unexpected {extra}. Pass a DataFrame with the columns "
+            f"{names} (in any order) or a plain array in that order."
+        )
+    return X[[X.columns[columns.index(n)] for n in names]]
+
+
+def _display_name(name):
+    """Return a variable name that reads unambiguously inside a monomial."""
+    name = str(name)
+    if name == "1" or any(c in name for c in " ^*+-/()"):
+        return f"({name})"
+    return name
+
+
+def _monomial_names(powers, variable_names, readable=False):
     """Return the monomial names of powers, as PolynomialFeatures writes them.
 
-    Shapes: powers (n_monomials, n_variables) -> (n_monomials,) of str.
+    With ``readable``, a variable whose name holds a space or an operator,
+    or is "1" (the constant's name), is written in parentheses so that a
+    formula stays unambiguous. Shapes: powers (n_monomials, n_variables) ->
+    (n_monomials,) of str.
     """
     names = np.empty(powers.shape[0], dtype=object)
+    display = variable_names
+    if readable:
+        display = [_display_name(name) for name in variable_names]
     for r, row in enumerate(powers):
         factors = [
             name if p == 1 else f"{name}^{p}"
-            for name, p in zip(variable_names, row)
+            for name, p in zip(display, row)
             if p > 0
         ]
         names[r] = " ".join(factors) if factors else "1"
@@ -873,10 +920,24 @@ def _final_polynet(estimator):
         if not hasattr(net, name)
     ]
     if missing:
+        hint = ""
+        for attribute in ("best_estimator_", "regressor_", "estimator_"):
+            if hasattr(net, attribute):
+                hint = (
+                    f" Pass its fitted network instead, for example "
+                    f"{type(net).__name__}.{attribute}"
+                    + (
+                        " (whose outputs are in transformed target units)"
+                        if attribute == "regressor_"
+                        else ""
+                    )
+                    + "."
+                )
+                break
         raise TypeError(
             f"skpoly.inspection reads fitted PolyNetClassifier and "
             f"PolyNetRegressor estimators (or pipelines ending in one); got "
-            f"{type(net).__name__}, which has no {', '.join(missing)}."
+            f"{type(net).__name__}, which has no {', '.join(missing)}.{hint}"
         )
     return net
 

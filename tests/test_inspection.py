@@ -137,8 +137,12 @@ def test_polynomial_to_string_signs_and_precision():
     assert repr(p) == str(p)
     assert p.to_string(precision=1) == "1.0 + 2.0 x0 - 1.0 x0^2"
 
+    # names with spaces, or named like the constant, read unambiguously
     q = Polynomial([-0.5, 3.0], [[1, 1], [0, 2]], variable_names=["a", "b c"])
-    assert q.to_string(precision=2) == "-0.50 a b c + 3.00 b c^2"
+    assert q.to_string(precision=2) == "-0.50 a (b c) + 3.00 (b c)^2"
+    assert list(q.names) == ["a b c", "b c^2"]
+    r = Polynomial([2.0, 1.0], [[0, 0], [1, 0]], variable_names=["1", "2"])
+    assert r.to_string(precision=1) == "2.0 + 1.0 (1)"
     assert Polynomial([], np.zeros((0, 2))).to_string() == "0"
 
     with pytest.raises(ValueError, match="precision must be a non-negative"):
@@ -766,3 +770,29 @@ def test_network_polynomial_of_scaled_pipeline():
     scaled = pipe[0].transform(X)
     assert_allclose(expanded.evaluate(scaled)[:, 0], pipe.predict(X), atol=1e-10)
     assert not np.allclose(expanded.evaluate(X)[:, 0], pipe.predict(X))
+
+
+def test_evaluate_aligns_dataframe_columns():
+    """Check that a DataFrame is read by column name, and a wrong one refused."""
+    pd = pytest.importorskip("pandas", reason="needs a DataFrame input")
+    p = Polynomial([1.0, 2.0, -1.0], [[0, 0], [1, 0], [0, 2]], ["u", "v"])
+    X = np.array([[1.0, 2.0], [3.0, -1.0]])
+    frame = pd.DataFrame(X, columns=["u", "v"])
+    expected = 1 + 2 * X[:, 0] - X[:, 1] ** 2
+    assert_allclose(p.evaluate(frame[["v", "u"]]), expected)
+    net = NetworkPolynomial([p], "identity", ["y"])
+    assert_allclose(net.evaluate(frame[["v", "u"]])[:, 0], expected)
+    with pytest.raises(ValueError, match=r"missing \['v'\], unexpected \['w'\]"):
+        p.evaluate(frame.rename(columns={"v": "w"}))
+
+
+def test_wrapped_estimator_error_points_at_the_fitted_network():
+    """Check that a search object is refused with a hint at best_estimator_."""
+    from sklearn.model_selection import GridSearchCV
+
+    X = _random_inputs(40, 2)
+    y = (X[:, 0] > 0).astype(int)
+    search = GridSearchCV(PolyNetClassifier((2,)), {"alpha": [1.0]}, cv=2).fit(X, y)
+    with pytest.raises(TypeError, match=r"GridSearchCV.best_estimator_"):
+        unit_polynomial(search)
+    assert unit_polynomial(search.best_estimator_).coef.shape == (6,)
