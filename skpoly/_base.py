@@ -1,6 +1,7 @@
 """Shared estimator logic: validation, initialisation and the fit loops."""
 
 import contextlib
+import copy
 import warnings
 from abc import ABCMeta, abstractmethod
 from numbers import Integral, Real
@@ -9,7 +10,7 @@ import numpy as np
 import scipy.optimize
 import scipy.sparse as sp
 from sklearn import get_config
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, is_regressor
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_array, check_random_state
@@ -20,8 +21,14 @@ from skpoly._monomials import count_monomials
 from skpoly._network import PolyNetwork
 from skpoly._optimizers import OPTIMIZERS
 
-# refuse a transition with more coefficients than this before allocating:
-# 2**28 float64 coefficients are 2 GiB, and the optimizers keep two more
+# refuse a transition with more coefficients plus exponents than this before
+# allocating: 2**28 float64 coefficients are 2 GiB, and the optimizers keep
+# two more
+# TODO(memory): the limit is per transition and ignores that L-BFGS-B keeps
+# about 20 float64 vectors of all coefficients (its history), so lbfgs on a
+# network near the limit can still exhaust memory, which users see as numpy's
+# or scipy's MemoryError mid-fit. Estimating the whole fit's bytes per solver
+# and comparing them with a configurable budget would refuse it up front.
 MAX_COEFFICIENTS = 2**28
 
 _DIVERGED = (
@@ -313,14 +320,16 @@ class BasePolyNet(BaseEstimator, metaclass=ABCMeta):
             zip(sizes[:-1], sizes[1:], degrees)
         ):
             n_monomials = count_monomials(fan_in, degree, self.interaction_only)
-            if n_monomials * fan_out > MAX_COEFFICIENTS:
+            # the coefficients and the exponent table (powers_), one row each
+            if n_monomials * (fan_out + fan_in) > MAX_COEFFICIENTS:
                 raise ValueError(
                     f"degree={degree} on {fan_in} inputs of transition {i} "
                     f"gives {n_monomials} monomials per sample, "
                     f"{n_monomials * fan_out} coefficients for {fan_out} "
-                    f"units: more than the {MAX_COEFFICIENTS} skpoly allocates. "
-                    "Lower degree, use fewer inputs or units, or set "
-                    "interaction_only=True."
+                    f"units and {n_monomials * fan_in} exponents in powers_: "
+                    f"more than the {MAX_COEFFICIENTS} values skpoly "
+                    "allocates. Lower degree, use fewer inputs or units, or "
+                    "set interaction_only=True."
                 )
         return PolyNetwork(sizes, degrees, self.interaction_only, self.activation, loss)
 
@@ -328,11 +337,37 @@ class BasePolyNet(BaseEstimator, metaclass=ABCMeta):
     # fitting
 
     def _fit(self, X, y, sample_weight=None, incremental=False):
-        """Fit the network: the body of fit and partial_fit."""
+        """Fit the network: the body of fit and partial_fit.
+
+        A call that raises (a divergence, bad data) leaves the estimator as
+        it was before it: a diverged partial_fit or warm start keeps the
+        earlier coefficients, and a diverged first fit leaves none behind.
+        """
+        state = dict(vars(self))
+        for key in ("loss_curve_", "validation_scores_"):
+            if isinstance(state.get(key), list):
+                state[key] = list(state[key])
+        if state.get("_optimizer") is not None:
+            state["_optimizer"] = copy.deepcopy(state["_optimizer"])
+        rng = state.get("_random_state")
+        rng_state = None if rng is None else rng.get_state()
+        try:
+            return self._fit_once(X, y, sample_weight, incremental)
+        except Exception:
+            vars(self).clear()
+            vars(self).update(state)
+            if rng is not None:
+                rng.set_state(rng_state)
+            raise
+
+    def _fit_once(self, X, y, sample_weight, incremental):
+        """Run one fit or partial_fit call; see :meth:`_fit`."""
         first = not hasattr(self, "coefs_") or not (incremental or self.warm_start)
         X, Y, loss = self._validate_input(X, y, reset=first, incremental=incremental)
         sample_weight = self._check_sample_weight(sample_weight, X)
         network = self._build_network(X.shape[1], Y.shape[1], loss)
+        if self.solver != "lbfgs":
+            self._check_batch_memory(network, X.shape[0])
         if not first:
             self._check_same_architecture(network, incremental)
         if self.solver == "lbfgs":
@@ -368,6 +403,21 @@ class BasePolyNet(BaseEstimator, metaclass=ABCMeta):
         else:
             rows = self._batch_size(n_samples, warn=False)
         return 2 * rows * max(k * n for k, n in network.shapes)
+
+    def _check_batch_memory(self, network, n_samples):
+        """Refuse mini-batches whose work buffers exceed MAX_COEFFICIENTS values."""
+        rows = 200 if self.batch_size == "auto" else self.batch_size
+        rows = min(rows, n_samples)
+        per_row = network.row_bytes(1, training=True)
+        if rows * per_row > MAX_COEFFICIENTS:
+            raise ValueError(
+                f"A mini-batch of {rows} samples needs {per_row} work values "
+                f"per sample for this network's monomials, {rows * per_row} "
+                f"in all: more than the {MAX_COEFFICIENTS} skpoly allocates. "
+                f"Set batch_size to at most {max(1, MAX_COEFFICIENTS // per_row)}"
+                ", lower degree, or use solver='lbfgs', which works in chunks "
+                "sized by working_memory."
+            )
 
     def _training_targets(self, Y, sample_weight, first):
         """Return the targets the network is trained on (as given, by default)."""
@@ -421,9 +471,7 @@ class BasePolyNet(BaseEstimator, metaclass=ABCMeta):
             )
         if old.degrees != network.degrees:
             changes.append(f"degrees {tuple(old.degrees)} -> {tuple(network.degrees)}")
-        if [layer.n_monomials for layer in old.layers] != [
-            layer.n_monomials for layer in network.layers
-        ]:
+        if old.layers[0].interaction_only != network.layers[0].interaction_only:
             changes.append("interaction_only")
         if old.loss != network.loss or old.activation != network.activation:
             changes.append("activation or loss")
@@ -478,6 +526,7 @@ class BasePolyNet(BaseEstimator, metaclass=ABCMeta):
         grads = network.unpack(grad)
         dtype = params.dtype
         last = {"loss": np.inf, "x": params.astype(np.float64)}
+        n_before = len(self.loss_curve_)
         chunk = self._chunk_rows(network, X.dtype.itemsize, True, n_samples)
         budget = get_config()["working_memory"] * 2**20
         data_loss = _FullBatchLoss(network, X, Y, sample_weight, chunk, budget)
@@ -517,18 +566,22 @@ class BasePolyNet(BaseEstimator, metaclass=ABCMeta):
             x, n_iter, loss = result.x, result.nit, result.fun
         except KeyboardInterrupt:
             interrupted = True
-            x, n_iter = last["x"], len(self.loss_curve_)
-            loss = self.loss_curve_[-1] if self.loss_curve_ else np.inf
+            x, n_iter = last["x"], len(self.loss_curve_) - n_before
+            # no finished iteration: the coefficients and loss_ stay as they were
+            loss = self.loss_curve_[-1] if n_iter else self.loss_
 
         params[...] = x.astype(dtype)
         self.n_iter_ += n_iter
         self.t_ += n_samples
-        if not np.isfinite(loss) or not np.isfinite(params).all():
+        if not np.isfinite(params).all() or (
+            loss is not None and not np.isfinite(loss)
+        ):
             raise ValueError(
                 _DIVERGED.format(what="the loss is not finite", iteration=n_iter)
             )
-        self.loss_ = float(loss)
-        self.best_loss_ = min(self.best_loss_ or np.inf, self.loss_)
+        if loss is not None:
+            self.loss_ = float(loss)
+            self.best_loss_ = min(self.best_loss_ or np.inf, self.loss_)
         if interrupted:
             warnings.warn(
                 f"Training interrupted by the user after {n_iter} L-BFGS "
@@ -626,6 +679,13 @@ class BasePolyNet(BaseEstimator, metaclass=ABCMeta):
                         ConvergenceWarning,
                     )
         except KeyboardInterrupt:
+            # TODO(interrupt): the optimizer's state (momentum velocity, Adam
+            # moments and step count) keeps the updates of the unfinished
+            # epoch, since saving it every epoch would cost a copy of it per
+            # epoch. Users see no effect on the kept coefficients, but a later
+            # partial_fit or warm start resumes from slightly different moments
+            # than an uninterrupted run; saving it with epoch_params would fix
+            # that.
             params[...] = epoch_params
             warnings.warn(
                 f"Training interrupted by the user after {self.n_iter_} epochs; "
@@ -717,12 +777,15 @@ class BasePolyNet(BaseEstimator, metaclass=ABCMeta):
         n_samples = X.shape[0]
         stratify = self._split_stratify(Y)
         n_val = int(np.ceil(self.validation_fraction * n_samples))
-        if n_val < 1 or n_samples - n_val < 1:
+        # R^2 is undefined on fewer than two samples; accuracy needs one
+        n_min = 2 if is_regressor(self) else 1
+        if n_val < n_min or n_samples - n_val < 1:
             raise ValueError(
                 f"early_stopping needs a validation split, but "
                 f"validation_fraction={self.validation_fraction} of "
                 f"{n_samples} samples leaves {n_val} for validation and "
-                f"{n_samples - n_val} for training. Use more samples, change "
+                f"{n_samples - n_val} for training, where at least {n_min} "
+                "and 1 are needed. Use more samples, change "
                 "validation_fraction or set early_stopping=False."
             )
         if stratify is not None:
@@ -753,6 +816,16 @@ class BasePolyNet(BaseEstimator, metaclass=ABCMeta):
         sw_train = sw_val = None
         if sample_weight is not None:
             sw_train, sw_val = sample_weight[train], sample_weight[val]
+            parts = [("training", "fit", sw_train), ("validation", "score", sw_val)]
+            for part, verb, sw in parts:
+                if not sw.any():
+                    raise ValueError(
+                        "early_stopping split the data with validation_fraction="
+                        f"{self.validation_fraction}, but every sample of the "
+                        f"{part} part has sample_weight 0, so there is nothing "
+                        f"to {verb}. Give more samples a positive weight, "
+                        "change validation_fraction or set early_stopping=False."
+                    )
         return X[train], Y[train], sw_train, X[val], Y[val], sw_val
 
     def _update_no_improvement(self, loss, early_stopping, X_val, Y_val, sw_val):
@@ -760,7 +833,7 @@ class BasePolyNet(BaseEstimator, metaclass=ABCMeta):
         if early_stopping:
             score = self._validation_score(X_val, Y_val, sw_val)
             self.validation_scores_.append(score)
-            if score < self.best_validation_score_ + self.tol:
+            if score == -np.inf or score < self.best_validation_score_ + self.tol:
                 self._no_improvement_count += 1
             else:
                 self._no_improvement_count = 0
