@@ -31,6 +31,10 @@ from skpoly._optimizers import OPTIMIZERS
 # and comparing them with a configurable budget would refuse it up front.
 MAX_COEFFICIENTS = 2**28
 
+# a stochastic fit whose mini-batch loss exceeds this many times its first
+# one (or 1, whichever is larger) has diverged
+DIVERGENCE_FACTOR = 1e6
+
 _DIVERGED = (
     "The fit diverged: {what} at iteration {iteration}. Scale the inputs "
     "(for example with StandardScaler), lower learning_rate_init or degree, "
@@ -150,6 +154,11 @@ def fill_parameters(doc, **defaults):
     for name, value in defaults.items():
         text = text.replace(f"%({name})s", value)
     return doc.replace("    %(shared_parameters)s\n", "    " + text)
+
+
+def _count(n):
+    """Return n written exactly, or in scientific notation past a trillion."""
+    return str(n) if n < 10**12 else f"{float(n):.3g}"
 
 
 class BasePolyNet(BaseEstimator, metaclass=ABCMeta):
@@ -291,6 +300,11 @@ class BasePolyNet(BaseEstimator, metaclass=ABCMeta):
     def _degrees(self, n_transitions):
         """Return one degree per transition, collecting every problem."""
         degree = self.degree
+        if isinstance(degree, bool):
+            raise ValueError(
+                f"degree={degree} is a bool; pass an int >= 1, one per "
+                "transition, or None."
+            )
         if degree is None:
             # affine hidden transitions and a quadratic output transition
             return [1] * (n_transitions - 1) + [2]
@@ -324,9 +338,10 @@ class BasePolyNet(BaseEstimator, metaclass=ABCMeta):
             if n_monomials * (fan_out + fan_in) > MAX_COEFFICIENTS:
                 raise ValueError(
                     f"degree={degree} on {fan_in} inputs of transition {i} "
-                    f"gives {n_monomials} monomials per sample, "
-                    f"{n_monomials * fan_out} coefficients for {fan_out} "
-                    f"units and {n_monomials * fan_in} exponents in powers_: "
+                    f"gives {_count(n_monomials)} monomials per sample, "
+                    f"{_count(n_monomials * fan_out)} coefficients for "
+                    f"{fan_out} units and {_count(n_monomials * fan_in)} "
+                    "exponents in powers_: "
                     f"more than the {MAX_COEFFICIENTS} values skpoly "
                     "allocates. Lower degree, use fewer inputs or units, or "
                     "set interaction_only=True."
@@ -364,6 +379,10 @@ class BasePolyNet(BaseEstimator, metaclass=ABCMeta):
         """Run one fit or partial_fit call; see :meth:`_fit`."""
         first = not hasattr(self, "coefs_") or not (incremental or self.warm_start)
         X, Y, loss = self._validate_input(X, y, reset=first, incremental=incremental)
+        if not first and X.dtype != self.coefs_[0].dtype:
+            # a continued fit keeps the dtype of the fit it continues
+            X = X.astype(self.coefs_[0].dtype)
+            Y = Y.astype(X.dtype)
         sample_weight = self._check_sample_weight(sample_weight, X)
         network = self._build_network(X.shape[1], Y.shape[1], loss)
         if self.solver != "lbfgs":
@@ -501,6 +520,7 @@ class BasePolyNet(BaseEstimator, metaclass=ABCMeta):
         self.loss_curve_ = []
         self._no_improvement_count = 0
         self._optimizer = None
+        self._initial_loss = None
         if self.early_stopping:
             self.validation_scores_ = []
             self.best_validation_score_ = -np.inf
@@ -591,8 +611,9 @@ class BasePolyNet(BaseEstimator, metaclass=ABCMeta):
         elif result.status != 0:
             warnings.warn(
                 f"lbfgs stopped before converging after {n_iter} iterations "
-                f"({result.message}). Increase max_iter (now {self.max_iter}) "
-                f"or max_fun (now {self.max_fun}), or scale the inputs.",
+                f"({result.message}). Increase max_iter (now {self.max_iter}), "
+                f"max_fun (now {self.max_fun}) or tol (now {self.tol}); "
+                "unscaled inputs also slow convergence.",
                 ConvergenceWarning,
             )
         if self.verbose:
@@ -731,6 +752,23 @@ class BasePolyNet(BaseEstimator, metaclass=ABCMeta):
                 raise ValueError(
                     _DIVERGED.format(
                         what=f"the training loss became {loss}",
+                        iteration=self.n_iter_ + 1,
+                    )
+                )
+
+            # a loss a million times its value at the start is divergence too,
+            # even while it is still finite
+            if getattr(self, "_initial_loss", None) is None:
+                self._initial_loss = loss
+            limit = DIVERGENCE_FACTOR * max(self._initial_loss, 1.0)
+            if loss > limit:
+                raise ValueError(
+                    _DIVERGED.format(
+                        what=(
+                            f"the training loss grew to {loss:.3g}, more than "
+                            f"{DIVERGENCE_FACTOR:.0e} times its initial "
+                            f"{self._initial_loss:.3g}"
+                        ),
                         iteration=self.n_iter_ + 1,
                     )
                 )

@@ -225,10 +225,16 @@ class PolyNetRegressor(RegressorMixin, BasePolyNet):
             self._y_mean = np.zeros(n_outputs, dtype=Y.dtype)
             self._y_scale = np.ones(n_outputs, dtype=Y.dtype)
             if self.loss == "squared_error":
-                mean = np.average(Y, axis=0, weights=sample_weight)
-                var = np.average((Y - mean) ** 2, axis=0, weights=sample_weight)
-                scale = np.sqrt(var)
-                self._y_mean[...] = mean
+                # divide by the largest magnitude first, so that squaring
+                # targets near the float range cannot overflow
+                top = np.abs(Y).max(axis=0)
+                top = np.where(top > 0, top, 1.0)
+                mean = np.average(Y / top, axis=0, weights=sample_weight)
+                var = np.average(
+                    (Y / top - mean) ** 2, axis=0, weights=sample_weight
+                )
+                scale = top * np.sqrt(var)
+                self._y_mean[...] = top * mean
                 self._y_scale[...] = np.where(scale > 0, scale, 1.0)
         return (Y - self._y_mean) / self._y_scale
 
