@@ -30,6 +30,11 @@ from skpoly._optimizers import OPTIMIZERS
 # or scipy's MemoryError mid-fit. Estimating the whole fit's bytes per solver
 # and comparing them with a configurable budget would refuse it up front.
 MAX_COEFFICIENTS = 2**28
+# TODO(cost): sizes under the limit can still be very slow (degree 4 on the
+# 64 digits pixels is 814385 monomials a sample, minutes per lbfgs
+# iteration), and fit says nothing until it ends. A warning naming the
+# monomial count and the flops per epoch above some budget would tell users
+# before they wait.
 
 # a stochastic fit whose mini-batch loss exceeds this many times its first
 # one (or 1, whichever is larger) has diverged
