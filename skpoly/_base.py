@@ -1,5 +1,7 @@
 """Shared estimator logic: validation, initialisation and the fit loops."""
 
+import contextlib
+import copy
 import warnings
 from abc import ABCMeta, abstractmethod
 from numbers import Integral, Real
@@ -8,7 +10,7 @@ import numpy as np
 import scipy.optimize
 import scipy.sparse as sp
 from sklearn import get_config
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, is_regressor
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_array, check_random_state
@@ -19,9 +21,24 @@ from skpoly._monomials import count_monomials
 from skpoly._network import PolyNetwork
 from skpoly._optimizers import OPTIMIZERS
 
-# refuse a transition with more coefficients than this before allocating:
-# 2**28 float64 coefficients are 2 GiB, and the optimizers keep two more
+# refuse a transition with more coefficients plus exponents than this before
+# allocating: 2**28 float64 coefficients are 2 GiB, and the optimizers keep
+# two more
+# TODO(memory): the limit is per transition and ignores that L-BFGS-B keeps
+# about 20 float64 vectors of all coefficients (its history), so lbfgs on a
+# network near the limit can still exhaust memory, which users see as numpy's
+# or scipy's MemoryError mid-fit. Estimating the whole fit's bytes per solver
+# and comparing them with a configurable budget would refuse it up front.
 MAX_COEFFICIENTS = 2**28
+# TODO(cost): sizes under the limit can still be very slow (degree 4 on the
+# 64 digits pixels is 814385 monomials a sample, minutes per lbfgs
+# iteration), and fit says nothing until it ends. A warning naming the
+# monomial count and the flops per epoch above some budget would tell users
+# before they wait.
+
+# a stochastic fit whose mini-batch loss exceeds this many times its first
+# one (or 1, whichever is larger) has diverged
+DIVERGENCE_FACTOR = 1e6
 
 _DIVERGED = (
     "The fit diverged: {what} at iteration {iteration}. Scale the inputs "
@@ -142,6 +159,11 @@ def fill_parameters(doc, **defaults):
     for name, value in defaults.items():
         text = text.replace(f"%({name})s", value)
     return doc.replace("    %(shared_parameters)s\n", "    " + text)
+
+
+def _count(n):
+    """Return n written exactly, or in scientific notation past a trillion."""
+    return str(n) if n < 10**12 else f"{float(n):.3g}"
 
 
 class BasePolyNet(BaseEstimator, metaclass=ABCMeta):
@@ -283,6 +305,11 @@ class BasePolyNet(BaseEstimator, metaclass=ABCMeta):
     def _degrees(self, n_transitions):
         """Return one degree per transition, collecting every problem."""
         degree = self.degree
+        if isinstance(degree, bool):
+            raise ValueError(
+                f"degree={degree} is a bool; pass an int >= 1, one per "
+                "transition, or None."
+            )
         if degree is None:
             # affine hidden transitions and a quadratic output transition
             return [1] * (n_transitions - 1) + [2]
@@ -312,14 +339,17 @@ class BasePolyNet(BaseEstimator, metaclass=ABCMeta):
             zip(sizes[:-1], sizes[1:], degrees)
         ):
             n_monomials = count_monomials(fan_in, degree, self.interaction_only)
-            if n_monomials * fan_out > MAX_COEFFICIENTS:
+            # the coefficients and the exponent table (powers_), one row each
+            if n_monomials * (fan_out + fan_in) > MAX_COEFFICIENTS:
                 raise ValueError(
                     f"degree={degree} on {fan_in} inputs of transition {i} "
-                    f"gives {n_monomials} monomials per sample, "
-                    f"{n_monomials * fan_out} coefficients for {fan_out} "
-                    f"units: more than the {MAX_COEFFICIENTS} skpoly allocates. "
-                    "Lower degree, use fewer inputs or units, or set "
-                    "interaction_only=True."
+                    f"gives {_count(n_monomials)} monomials per sample, "
+                    f"{_count(n_monomials * fan_out)} coefficients for "
+                    f"{fan_out} units and {_count(n_monomials * fan_in)} "
+                    "exponents in powers_: "
+                    f"more than the {MAX_COEFFICIENTS} values skpoly "
+                    "allocates. Lower degree, use fewer inputs or units, or "
+                    "set interaction_only=True."
                 )
         return PolyNetwork(sizes, degrees, self.interaction_only, self.activation, loss)
 
@@ -327,11 +357,41 @@ class BasePolyNet(BaseEstimator, metaclass=ABCMeta):
     # fitting
 
     def _fit(self, X, y, sample_weight=None, incremental=False):
-        """Fit the network: the body of fit and partial_fit."""
+        """Fit the network: the body of fit and partial_fit.
+
+        A call that raises (a divergence, bad data) leaves the estimator as
+        it was before it: a diverged partial_fit or warm start keeps the
+        earlier coefficients, and a diverged first fit leaves none behind.
+        """
+        state = dict(vars(self))
+        for key in ("loss_curve_", "validation_scores_"):
+            if isinstance(state.get(key), list):
+                state[key] = list(state[key])
+        if state.get("_optimizer") is not None:
+            state["_optimizer"] = copy.deepcopy(state["_optimizer"])
+        rng = state.get("_random_state")
+        rng_state = None if rng is None else rng.get_state()
+        try:
+            return self._fit_once(X, y, sample_weight, incremental)
+        except Exception:
+            vars(self).clear()
+            vars(self).update(state)
+            if rng is not None:
+                rng.set_state(rng_state)
+            raise
+
+    def _fit_once(self, X, y, sample_weight, incremental):
+        """Run one fit or partial_fit call; see :meth:`_fit`."""
         first = not hasattr(self, "coefs_") or not (incremental or self.warm_start)
         X, Y, loss = self._validate_input(X, y, reset=first, incremental=incremental)
+        if not first and X.dtype != self.coefs_[0].dtype:
+            # a continued fit keeps the dtype of the fit it continues
+            X = X.astype(self.coefs_[0].dtype)
+            Y = Y.astype(X.dtype)
         sample_weight = self._check_sample_weight(sample_weight, X)
         network = self._build_network(X.shape[1], Y.shape[1], loss)
+        if self.solver != "lbfgs":
+            self._check_batch_memory(network, X.shape[0])
         if not first:
             self._check_same_architecture(network, incremental)
         if self.solver == "lbfgs":
@@ -346,7 +406,9 @@ class BasePolyNet(BaseEstimator, metaclass=ABCMeta):
             self._rescale_output(self.coefs_, to_training=True)
 
         try:
-            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            with np.errstate(
+                over="ignore", invalid="ignore", divide="ignore"
+            ), _blas_threads(self._step_flops(network, X)):
                 if self.solver == "lbfgs":
                     self._fit_lbfgs(X, Y, sample_weight, network, params)
                 else:
@@ -356,6 +418,30 @@ class BasePolyNet(BaseEstimator, metaclass=ABCMeta):
         finally:
             self._rescale_output(self.coefs_, to_training=False)
         return self
+
+    def _step_flops(self, network, X):
+        """Return the flops of the largest matrix product one step makes."""
+        n_samples = X.shape[0]
+        if self.solver == "lbfgs":
+            rows = self._chunk_rows(network, X.dtype.itemsize, True, n_samples)
+        else:
+            rows = self._batch_size(n_samples, warn=False)
+        return 2 * rows * max(k * n for k, n in network.shapes)
+
+    def _check_batch_memory(self, network, n_samples):
+        """Refuse mini-batches whose work buffers exceed MAX_COEFFICIENTS values."""
+        rows = 200 if self.batch_size == "auto" else self.batch_size
+        rows = min(rows, n_samples)
+        per_row = network.row_bytes(1, training=True)
+        if rows * per_row > MAX_COEFFICIENTS:
+            raise ValueError(
+                f"A mini-batch of {rows} samples needs {per_row} work values "
+                f"per sample for this network's monomials, {rows * per_row} "
+                f"in all: more than the {MAX_COEFFICIENTS} skpoly allocates. "
+                f"Set batch_size to at most {max(1, MAX_COEFFICIENTS // per_row)}"
+                ", lower degree, or use solver='lbfgs', which works in chunks "
+                "sized by working_memory."
+            )
 
     def _training_targets(self, Y, sample_weight, first):
         """Return the targets the network is trained on (as given, by default)."""
@@ -409,9 +495,7 @@ class BasePolyNet(BaseEstimator, metaclass=ABCMeta):
             )
         if old.degrees != network.degrees:
             changes.append(f"degrees {tuple(old.degrees)} -> {tuple(network.degrees)}")
-        if [layer.n_monomials for layer in old.layers] != [
-            layer.n_monomials for layer in network.layers
-        ]:
+        if old.layers[0].interaction_only != network.layers[0].interaction_only:
             changes.append("interaction_only")
         if old.loss != network.loss or old.activation != network.activation:
             changes.append("activation or loss")
@@ -441,6 +525,7 @@ class BasePolyNet(BaseEstimator, metaclass=ABCMeta):
         self.loss_curve_ = []
         self._no_improvement_count = 0
         self._optimizer = None
+        self._initial_loss = None
         if self.early_stopping:
             self.validation_scores_ = []
             self.best_validation_score_ = -np.inf
@@ -466,6 +551,7 @@ class BasePolyNet(BaseEstimator, metaclass=ABCMeta):
         grads = network.unpack(grad)
         dtype = params.dtype
         last = {"loss": np.inf, "x": params.astype(np.float64)}
+        n_before = len(self.loss_curve_)
         chunk = self._chunk_rows(network, X.dtype.itemsize, True, n_samples)
         budget = get_config()["working_memory"] * 2**20
         data_loss = _FullBatchLoss(network, X, Y, sample_weight, chunk, budget)
@@ -505,18 +591,22 @@ class BasePolyNet(BaseEstimator, metaclass=ABCMeta):
             x, n_iter, loss = result.x, result.nit, result.fun
         except KeyboardInterrupt:
             interrupted = True
-            x, n_iter = last["x"], len(self.loss_curve_)
-            loss = self.loss_curve_[-1] if self.loss_curve_ else np.inf
+            x, n_iter = last["x"], len(self.loss_curve_) - n_before
+            # no finished iteration: the coefficients and loss_ stay as they were
+            loss = self.loss_curve_[-1] if n_iter else self.loss_
 
         params[...] = x.astype(dtype)
         self.n_iter_ += n_iter
         self.t_ += n_samples
-        if not np.isfinite(loss) or not np.isfinite(params).all():
+        if not np.isfinite(params).all() or (
+            loss is not None and not np.isfinite(loss)
+        ):
             raise ValueError(
                 _DIVERGED.format(what="the loss is not finite", iteration=n_iter)
             )
-        self.loss_ = float(loss)
-        self.best_loss_ = min(self.best_loss_ or np.inf, self.loss_)
+        if loss is not None:
+            self.loss_ = float(loss)
+            self.best_loss_ = min(self.best_loss_ or np.inf, self.loss_)
         if interrupted:
             warnings.warn(
                 f"Training interrupted by the user after {n_iter} L-BFGS "
@@ -526,8 +616,9 @@ class BasePolyNet(BaseEstimator, metaclass=ABCMeta):
         elif result.status != 0:
             warnings.warn(
                 f"lbfgs stopped before converging after {n_iter} iterations "
-                f"({result.message}). Increase max_iter (now {self.max_iter}) "
-                f"or max_fun (now {self.max_fun}), or scale the inputs.",
+                f"({result.message}). Increase max_iter (now {self.max_iter}), "
+                f"max_fun (now {self.max_fun}) or tol (now {self.tol}); "
+                "unscaled inputs also slow convergence.",
                 ConvergenceWarning,
             )
         if self.verbose:
@@ -614,6 +705,13 @@ class BasePolyNet(BaseEstimator, metaclass=ABCMeta):
                         ConvergenceWarning,
                     )
         except KeyboardInterrupt:
+            # TODO(interrupt): the optimizer's state (momentum velocity, Adam
+            # moments and step count) keeps the updates of the unfinished
+            # epoch, since saving it every epoch would cost a copy of it per
+            # epoch. Users see no effect on the kept coefficients, but a later
+            # partial_fit or warm start resumes from slightly different moments
+            # than an uninterrupted run; saving it with epoch_params would fix
+            # that.
             params[...] = epoch_params
             warnings.warn(
                 f"Training interrupted by the user after {self.n_iter_} epochs; "
@@ -662,6 +760,23 @@ class BasePolyNet(BaseEstimator, metaclass=ABCMeta):
                         iteration=self.n_iter_ + 1,
                     )
                 )
+
+            # a loss a million times its value at the start is divergence too,
+            # even while it is still finite
+            if getattr(self, "_initial_loss", None) is None:
+                self._initial_loss = loss
+            limit = DIVERGENCE_FACTOR * max(self._initial_loss, 1.0)
+            if loss > limit:
+                raise ValueError(
+                    _DIVERGED.format(
+                        what=(
+                            f"the training loss grew to {loss:.3g}, more than "
+                            f"{DIVERGENCE_FACTOR:.0e} times its initial "
+                            f"{self._initial_loss:.3g}"
+                        ),
+                        iteration=self.n_iter_ + 1,
+                    )
+                )
             total_loss += loss * weight
             total_weight += weight
 
@@ -688,11 +803,11 @@ class BasePolyNet(BaseEstimator, metaclass=ABCMeta):
             params, self.learning_rate_init, self.beta_1, self.beta_2, self.epsilon
         )
 
-    def _batch_size(self, n_samples):
+    def _batch_size(self, n_samples, warn=True):
         """Return the mini-batch size for n_samples rows."""
         if self.batch_size == "auto":
             return min(200, n_samples)
-        if self.batch_size > n_samples:
+        if self.batch_size > n_samples and warn:
             warnings.warn(
                 f"batch_size={self.batch_size} is larger than the {n_samples} "
                 "training samples; using one batch of all of them.",
@@ -705,12 +820,15 @@ class BasePolyNet(BaseEstimator, metaclass=ABCMeta):
         n_samples = X.shape[0]
         stratify = self._split_stratify(Y)
         n_val = int(np.ceil(self.validation_fraction * n_samples))
-        if n_val < 1 or n_samples - n_val < 1:
+        # R^2 is undefined on fewer than two samples; accuracy needs one
+        n_min = 2 if is_regressor(self) else 1
+        if n_val < n_min or n_samples - n_val < 1:
             raise ValueError(
                 f"early_stopping needs a validation split, but "
                 f"validation_fraction={self.validation_fraction} of "
                 f"{n_samples} samples leaves {n_val} for validation and "
-                f"{n_samples - n_val} for training. Use more samples, change "
+                f"{n_samples - n_val} for training, where at least {n_min} "
+                "and 1 are needed. Use more samples, change "
                 "validation_fraction or set early_stopping=False."
             )
         if stratify is not None:
@@ -741,6 +859,16 @@ class BasePolyNet(BaseEstimator, metaclass=ABCMeta):
         sw_train = sw_val = None
         if sample_weight is not None:
             sw_train, sw_val = sample_weight[train], sample_weight[val]
+            parts = [("training", "fit", sw_train), ("validation", "score", sw_val)]
+            for part, verb, sw in parts:
+                if not sw.any():
+                    raise ValueError(
+                        "early_stopping split the data with validation_fraction="
+                        f"{self.validation_fraction}, but every sample of the "
+                        f"{part} part has sample_weight 0, so there is nothing "
+                        f"to {verb}. Give more samples a positive weight, "
+                        "change validation_fraction or set early_stopping=False."
+                    )
         return X[train], Y[train], sw_train, X[val], Y[val], sw_val
 
     def _update_no_improvement(self, loss, early_stopping, X_val, Y_val, sw_val):
@@ -748,7 +876,7 @@ class BasePolyNet(BaseEstimator, metaclass=ABCMeta):
         if early_stopping:
             score = self._validation_score(X_val, Y_val, sw_val)
             self.validation_scores_.append(score)
-            if score < self.best_validation_score_ + self.tol:
+            if score == -np.inf or score < self.best_validation_score_ + self.tol:
                 self._no_improvement_count += 1
             else:
                 self._no_improvement_count = 0
@@ -847,6 +975,30 @@ class BasePolyNet(BaseEstimator, metaclass=ABCMeta):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         return tags
+
+
+# below this many flops a product runs faster on one BLAS thread than on
+# several: on the 2-core machines skpoly is benchmarked on, a degree-2
+# adam epoch (batches of 200 rows, 1326 monomials, 64 units: 3.4e7 flops a
+# product) took 0.65 s on one OpenBLAS thread and 2.3 s on two
+SMALL_PRODUCT_FLOPS = 2**28
+
+_THREADPOOLS = []
+
+
+def _blas_threads(flops):
+    """Return a context that runs small products on one BLAS thread.
+
+    threadpoolctl comes with scikit-learn; one controller is built per
+    process, on first use, since building it scans the loaded libraries.
+    """
+    if flops >= SMALL_PRODUCT_FLOPS:
+        return contextlib.nullcontext()
+    if not _THREADPOOLS:
+        from threadpoolctl import ThreadpoolController
+
+        _THREADPOOLS.append(ThreadpoolController())
+    return _THREADPOOLS[0].limit(limits=1, user_api="blas")
 
 
 class _FullBatchLoss:

@@ -24,6 +24,63 @@ def _stochastic(estimator):
     return True
 
 
+def _label_array(y, name="y"):
+    """Return labels as an array of their own type, or ``y`` unchanged.
+
+    scikit-learn turns pandas' nullable Int64 and boolean labels into floats
+    and cannot type an object array of numbers, which would change the type
+    of ``classes_`` and of the predictions; convert them first. Missing
+    labels (None, NaN, pd.NA) in pandas or object labels raise a ValueError.
+    """
+    dtype = getattr(y, "dtype", None)
+    missing = None
+    if dtype is not None and hasattr(y, "isna"):
+        missing = np.asarray(y.isna(), dtype=bool)
+    elif dtype == object:
+        missing = np.array(
+            [v is None or (isinstance(v, float) and v != v) for v in y.ravel()]
+        )
+    if missing is not None and missing.any():
+        raise ValueError(
+            f"{name} has {int(missing.sum())} missing labels (None, NaN or "
+            f"pd.NA), the first at position {int(np.flatnonzero(missing)[0])}; "
+            "a classifier needs a label for every sample. Drop those samples "
+            "or give them a label."
+        )
+
+    numpy_dtype = getattr(dtype, "numpy_dtype", None)
+    if numpy_dtype is not None and hasattr(y, "to_numpy"):
+        return y.to_numpy(dtype=numpy_dtype)
+    if dtype == object:
+        values = np.asarray(y)
+        numbers = np.array(values.tolist())
+        if numbers.dtype.kind in "biuf" and numbers.shape == values.shape:
+            return numbers
+    return y
+
+
+def _output_limits(raw):
+    """Return raw outputs with +-inf as +-float max; raise where one is NaN.
+
+    An output that overflowed keeps its sign and order, so the links give
+    its limit; a NaN (inf - inf inside a polynomial) has no value at all.
+    """
+    if np.isfinite(raw).all():
+        return raw
+    undefined = np.isnan(raw).any(axis=1)
+    if undefined.any():
+        raise ValueError(
+            f"The network's output is NaN for {int(undefined.sum())} of the "
+            f"{raw.shape[0]} samples, the first at row "
+            f"{int(np.flatnonzero(undefined)[0])}: their monomials overflow "
+            "float64, as happens for inputs far outside the range of the "
+            "training data. Scale X as the training data was scaled, clip it "
+            "to the training range, or use a lower degree."
+        )
+    big = np.finfo(raw.dtype).max
+    return np.nan_to_num(raw, posinf=big, neginf=-big)
+
+
 class PolyNetClassifier(ClassifierMixin, BasePolyNet):
     r"""Polynomial neural network classifier.
 
@@ -196,6 +253,7 @@ class PolyNetClassifier(ClassifierMixin, BasePolyNet):
         )
 
     def _validate_input(self, X, y, reset, incremental):
+        y = _label_array(y)
         X, y = validate_data(
             self,
             X,
@@ -221,7 +279,16 @@ class PolyNetClassifier(ClassifierMixin, BasePolyNet):
                 binarizer.fit(y)
             self._label_binarizer = binarizer
             self.classes_ = binarizer.classes_
-        elif not multilabel:
+        if reset and incremental and not multilabel:
+            unseen = np.setdiff1d(np.unique(y), self.classes_)
+            if unseen.size:
+                raise ValueError(
+                    f"y holds labels {unseen.tolist()} that are not in "
+                    f"classes={self.classes_.tolist()}; pass every label the "
+                    "data will contain in classes= on the first partial_fit "
+                    "call."
+                )
+        elif not reset and not multilabel:
             unseen = np.setdiff1d(np.unique(y), self.classes_)
             if unseen.size:
                 how = "partial_fit" if incremental else "fit with warm_start=True"
@@ -251,6 +318,8 @@ class PolyNetClassifier(ClassifierMixin, BasePolyNet):
             hit = raw.argmax(axis=1) == Y.argmax(axis=1)
         else:
             hit = ((raw > 0) == (Y > 0.5)).all(axis=1)
+        # an output that overflowed to NaN predicts nothing: count a miss
+        hit &= ~np.isnan(raw).any(axis=1)
         return float(np.average(hit, weights=sample_weight))
 
     def _split_stratify(self, Y):
@@ -315,9 +384,10 @@ class PolyNetClassifier(ClassifierMixin, BasePolyNet):
                     "pass classes=<every label the data will contain>, since "
                     "later batches may not show them all."
                 )
-            self._partial_fit_classes = np.unique(np.asarray(classes))
+            classes = _label_array(np.asarray(classes), "classes")
+            self._partial_fit_classes = np.unique(classes)
         elif classes is not None and not np.array_equal(
-            np.unique(np.asarray(classes)), self.classes_
+            np.unique(_label_array(np.asarray(classes), "classes")), self.classes_
         ):
             raise ValueError(
                 f"classes={np.asarray(classes).tolist()} differs from the "
@@ -339,10 +409,19 @@ class PolyNetClassifier(ClassifierMixin, BasePolyNet):
         y : ndarray of shape (n_samples,) or (n_samples, n_labels)
             The predicted labels (a 0/1 indicator matrix for multilabel
             targets).
+
+        Raises
+        ------
+        ValueError
+            If the network's output is NaN for a sample: its monomials
+            overflow float64, as happens for inputs far outside the range
+            of the training data. Outputs that overflow to +-inf are kept as
+            their limits and predict normally.
         """
         raw = self._predict_raw(X)
         if len(self.classes_) == 1:
             return self.classes_.take(np.zeros(raw.shape[0], dtype=np.intp))
+        raw = _output_limits(raw)
         if self._label_binarizer.y_type_.startswith("multilabel"):
             return (raw > 0).astype(np.int64)
         if self.out_activation_ == "softmax":
@@ -363,13 +442,23 @@ class PolyNetClassifier(ClassifierMixin, BasePolyNet):
             Class probabilities in the order of ``classes_``; for multilabel
             targets, the probability of each label. They are computed in
             float64 from the network's outputs, whatever the input dtype, so
-            that small probabilities do not round to zero.
+            that small probabilities do not round to zero. An output that
+            overflows to +-inf gives its limit (probability 1 or 0, shared
+            between tied classes), so every row stays in [0, 1] and sums
+            to 1.
+
+        Raises
+        ------
+        ValueError
+            If the network's output is NaN for a sample (see :meth:`predict`).
         """
         raw = self._predict_raw(X).astype(np.float64, copy=False)
         if len(self.classes_) == 1:
             return np.ones_like(raw)
+        raw = _output_limits(raw)
         if self.out_activation_ == "softmax":
-            return softmax(raw, axis=1)
+            with np.errstate(over="ignore"):
+                return softmax(raw, axis=1)
         proba = expit(raw)
         if self._label_binarizer.y_type_.startswith("multilabel"):
             # each label is a Bernoulli probability strictly inside (0, 1)
@@ -395,8 +484,10 @@ class PolyNetClassifier(ClassifierMixin, BasePolyNet):
         raw = self._predict_raw(X).astype(np.float64, copy=False)
         if len(self.classes_) == 1:
             return np.zeros_like(raw)
+        raw = _output_limits(raw)
         if self.out_activation_ == "softmax":
-            return log_softmax(raw, axis=1)
+            with np.errstate(over="ignore"):
+                return log_softmax(raw, axis=1)
         log_p, log_q = logistic_log_proba(raw)
         if self._label_binarizer.y_type_.startswith("multilabel"):
             return log_p

@@ -1,5 +1,7 @@
 """PolyNetRegressor: a polynomial network trained with squared error or Poisson loss."""
 
+import warnings
+
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import RegressorMixin
@@ -223,10 +225,16 @@ class PolyNetRegressor(RegressorMixin, BasePolyNet):
             self._y_mean = np.zeros(n_outputs, dtype=Y.dtype)
             self._y_scale = np.ones(n_outputs, dtype=Y.dtype)
             if self.loss == "squared_error":
-                mean = np.average(Y, axis=0, weights=sample_weight)
-                var = np.average((Y - mean) ** 2, axis=0, weights=sample_weight)
-                scale = np.sqrt(var)
-                self._y_mean[...] = mean
+                # divide by the largest magnitude first, so that squaring
+                # targets near the float range cannot overflow
+                top = np.abs(Y).max(axis=0)
+                top = np.where(top > 0, top, 1.0)
+                mean = np.average(Y / top, axis=0, weights=sample_weight)
+                var = np.average(
+                    (Y / top - mean) ** 2, axis=0, weights=sample_weight
+                )
+                scale = top * np.sqrt(var)
+                self._y_mean[...] = top * mean
                 self._y_scale[...] = np.where(scale > 0, scale, 1.0)
         return (Y - self._y_mean) / self._y_scale
 
@@ -241,8 +249,11 @@ class PolyNetRegressor(RegressorMixin, BasePolyNet):
             out[0] += self._y_mean
 
     def _validation_score(self, X, Y, sample_weight):
-        return r2_score(Y, self._link(self._predict_raw(X, check_input=False)),
-                        sample_weight=sample_weight)
+        predicted = self._link(self._predict_raw(X, check_input=False))
+        if not np.isfinite(predicted).all():
+            # an overflowing prediction is the worst score, not an error
+            return -np.inf
+        return r2_score(Y, predicted, sample_weight=sample_weight)
 
     def _link(self, raw):
         """Return predictions from raw outputs: exp for Poisson, else raw."""
@@ -307,8 +318,29 @@ class PolyNetRegressor(RegressorMixin, BasePolyNet):
         -------
         y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
             The predictions, one-dimensional when y was at fit.
+
+        Warns
+        -----
+        UserWarning
+            If some predictions are not finite: the network's polynomials
+            overflow float64 (to +-inf, or to NaN where inf - inf occurs), as
+            happens for inputs far outside the range of the training data.
+            Those predictions are returned as inf or NaN, the others as
+            usual, and the warning names how many and the first row.
         """
-        y = self._link(self._predict_raw(X))
+        with np.errstate(over="ignore"):
+            y = self._link(self._predict_raw(X))
+        finite = np.isfinite(y).all(axis=1)
+        if not finite.all():
+            warnings.warn(
+                f"{int((~finite).sum())} of the {y.shape[0]} predictions are "
+                "not finite (inf or NaN), the first at row "
+                f"{int(np.flatnonzero(~finite)[0])}: the network's polynomials "
+                "overflow float64 for inputs far outside the range of the "
+                "training data. Scale X as the training data was scaled, or "
+                "clip it to the training range.",
+                UserWarning,
+            )
         if self._y_ndim == 1:
             return y.ravel()
         return y

@@ -312,3 +312,71 @@ def test_polynomial_methods_delegate_to_inspection(iris):
     np.testing.assert_allclose(
         clf.network_polynomial().evaluate(X), clf._predict_raw(X), atol=1e-10
     )
+
+
+def test_small_products_run_on_one_blas_thread(monkeypatch, iris):
+    """Check that mini-batch fits limit BLAS to one thread, and restore it after."""
+    from threadpoolctl import threadpool_info
+
+    from skpoly._network import PolyNetwork
+
+    seen = []
+    original = PolyNetwork.loss_grad
+
+    def spy(self, *args, **kwargs):
+        seen.append({lib["num_threads"] for lib in threadpool_info()
+                     if lib["user_api"] == "blas"})
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(PolyNetwork, "loss_grad", spy)
+    before = [lib["num_threads"] for lib in threadpool_info()]
+    X, y = iris
+    PolyNetClassifier((4,), solver="adam", max_iter=2).partial_fit(
+        X, y, classes=[0, 1, 2]
+    )
+    assert seen and all(threads <= {1} for threads in seen)
+    assert [lib["num_threads"] for lib in threadpool_info()] == before
+
+
+def test_finite_but_exploding_loss_is_divergence():
+    """Check that a loss a million times its start raises, even while finite.
+
+    sgd with learning_rate_init=10 on tanh units stays finite (the units
+    saturate) while the output layer's coefficients explode.
+    """
+    X, y = make_regression(200, 5, random_state=0)
+    X = StandardScaler().fit_transform(X)
+    reg = PolyNetRegressor(solver="sgd", learning_rate_init=10.0, random_state=0)
+    with pytest.raises(ValueError, match=r"training loss grew to .* more than 1e\+06"):
+        reg.fit(X, y > 0)
+
+
+def test_targets_near_the_float_range_are_standardised_without_overflow():
+    """Check that targets of 1e200 train to finite coefficients and predictions."""
+    X, y = make_regression(100, 3, noise=1.0, random_state=0)
+    params = dict(hidden_layer_sizes=(), degree=1, alpha=0.0, tol=1e-10, random_state=0)
+    reg = PolyNetRegressor(**params).fit(X, y * 1e200)
+    assert all(np.isfinite(c).all() for c in reg.coefs_)
+    reference = PolyNetRegressor(**params).fit(X, y)
+    np.testing.assert_allclose(reg.predict(X) / 1e200, reference.predict(X), rtol=1e-6)
+
+
+def test_degree_refuses_bools_and_writes_huge_counts_compactly():
+    """Check degree=True is refused and astronomic counts stay readable."""
+    X, y = make_classification(20, 4, random_state=0)
+    with pytest.raises(ValueError, match="degree=True is a bool"):
+        PolyNetClassifier(degree=True).fit(X, y)
+    with pytest.raises(ValueError, match=r"gives 4.17e\+34 monomials") as info:
+        PolyNetClassifier(degree=10**9).fit(X, y)
+    assert len(str(info.value)) < 400
+
+
+def test_continued_fit_keeps_its_dtype():
+    """Check that partial_fit on float64 data keeps a float32 model float32."""
+    X, y = make_regression(60, 3, random_state=0)
+    reg = PolyNetRegressor(solver="adam", max_iter=1)
+    with pytest.warns(ConvergenceWarning):
+        reg.fit(X.astype(np.float32), y)
+    reg.partial_fit(X, y)
+    assert all(c.dtype == np.float32 for c in reg.coefs_)
+    assert reg.predict(X.astype(np.float32)).dtype == np.float32
