@@ -10,7 +10,6 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from threadpoolctl import ThreadpoolController, threadpool_info, threadpool_limits
 
-
 # the clock the timings read; see use_clock
 CLOCK = {"name": "wall", "read": time.perf_counter}
 

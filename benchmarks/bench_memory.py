@@ -54,9 +54,7 @@ def measure(case, n_rows, trace=False, working_memory=None):
 
     warnings.simplefilter("ignore", ConvergenceWarning)
     X, y = _make_data(n_rows)
-    params = dict(
-        hidden_layer_sizes=HIDDEN, degree=2, batch_size=200, random_state=0
-    )
+    params = dict(hidden_layer_sizes=HIDDEN, degree=2, batch_size=200, random_state=0)
     if case == "predict_proba":
         model = PolyNetClassifier(solver="adam", max_iter=2, **params)
         model.fit(X[:2000], y[:2000])

@@ -87,8 +87,14 @@ def degree1_vs_mlp(quick=False, dtypes=(np.float64, np.float32)):
                 verdict(r, MLP_TARGET),
             ]
         )
-    return ["case (hidden 100, relu, B=200)", "PolyNet epoch", "MLP epoch",
-            "ratio", "target", "verdict"], rows
+    return [
+        "case (hidden 100, relu, B=200)",
+        "PolyNet epoch",
+        "MLP epoch",
+        "ratio",
+        "target",
+        "verdict",
+    ], rows
 
 
 def load_digits_set():

@@ -39,21 +39,24 @@ def make_estimator(name, random_state=0, max_iter=200, width=16):
         from skpoly import PolyNetClassifier
 
         return PolyNetClassifier(
-            (width,), degree=2, solver="adam", random_state=random_state,
+            (width,),
+            degree=2,
+            solver="adam",
+            random_state=random_state,
             max_iter=max_iter,
         )
     if name == "mlp":
         from sklearn.neural_network import MLPClassifier
 
         return MLPClassifier(
-            (width,), solver="adam", random_state=random_state,
+            (width,),
+            solver="adam",
+            random_state=random_state,
             max_iter=max_iter,
         )
     from sklearn.linear_model import SGDClassifier
 
-    return SGDClassifier(
-        loss="log_loss", random_state=random_state, max_iter=max_iter
-    )
+    return SGDClassifier(loss="log_loss", random_state=random_state, max_iter=max_iter)
 
 
 def default_estimator():
@@ -99,7 +102,12 @@ def case_stream(args):
     est = make_estimator(args.estimator)
     start = time.perf_counter()
     est, history = fit_blocks(
-        est, X, y, epochs=1, classes=[0, 1], random_state=0,
+        est,
+        X,
+        y,
+        epochs=1,
+        classes=[0, 1],
+        random_state=0,
         return_history=True,
     )
     seconds = time.perf_counter() - start
@@ -134,7 +142,11 @@ def case_compare(args):
 
     start = time.perf_counter()
     streamed = fit_blocks(
-        make_estimator(args.estimator), X, y, epochs=epochs, classes=[0, 1],
+        make_estimator(args.estimator),
+        X,
+        y,
+        epochs=epochs,
+        classes=[0, 1],
         random_state=0,
     )
     streamed_seconds = time.perf_counter() - start
@@ -171,13 +183,20 @@ def case_search(args):
     grid = (
         {"degree": [1, 2], "alpha": [1e-4, 1e-2, 1.0]}
         if args.estimator == "polynet"
-        else {"hidden_layer_sizes": [(4,), (8,)], "alpha": [1e-4, 1e-2, 1.0]}
-        if args.estimator == "mlp"
-        else {"alpha": [1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1.0]}
+        else (
+            {"hidden_layer_sizes": [(4,), (8,)], "alpha": [1e-4, 1e-2, 1.0]}
+            if args.estimator == "mlp"
+            else {"alpha": [1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1.0]}
+        )
     )
     est = make_estimator(args.estimator, max_iter=30, width=8)
-    results = {"case": "search", "estimator": args.estimator,
-               "n_samples": n_samples, "n_candidates": 6, "cv": 3}
+    results = {
+        "case": "search",
+        "estimator": args.estimator,
+        "n_samples": n_samples,
+        "n_candidates": 6,
+        "cv": 3,
+    }
 
     def run(label, n_jobs):
         start = time.perf_counter()
@@ -190,14 +209,17 @@ def case_search(args):
     default = run("default_n_jobs_1", None)
     loky = run("loky_n_jobs_2", 2)
     start = time.perf_counter()
-    with LocalCluster(
-        host="127.0.0.1",
-        protocol="tcp://",
-        dashboard_address="127.0.0.1:0",
-        processes=True,
-        n_workers=2,
-        threads_per_worker=1,
-    ) as cluster, Client(cluster):
+    with (
+        LocalCluster(
+            host="127.0.0.1",
+            protocol="tcp://",
+            dashboard_address="127.0.0.1:0",
+            processes=True,
+            n_workers=2,
+            threads_per_worker=1,
+        ) as cluster,
+        Client(cluster),
+    ):
         results["cluster_start_seconds"] = round(time.perf_counter() - start, 1)
         with joblib.parallel_backend("dask"):
             on_dask = run("dask_2_workers", -1)
@@ -233,10 +255,18 @@ def main():
     if not args.child:
         cases = list(CASES) if args.case == "all" else [args.case]
         for case in cases:
-            command = [sys.executable, __file__, case, "--child",
-                       "--estimator", args.estimator,
-                       "--n-samples", str(args.n_samples),
-                       "--block-size", str(args.block_size)]
+            command = [
+                sys.executable,
+                __file__,
+                case,
+                "--child",
+                "--estimator",
+                args.estimator,
+                "--n-samples",
+                str(args.n_samples),
+                "--block-size",
+                str(args.block_size),
+            ]
             if args.blas_threads is not None:
                 command += ["--blas-threads", str(args.blas_threads)]
             subprocess.run(command, check=True)
@@ -251,7 +281,8 @@ def main():
     with threadpool_limits(limits=args.blas_threads, user_api="blas"):
         result = CASES[args.case](args)
         result["blas_threads"] = [
-            pool["num_threads"] for pool in threadpool_info()
+            pool["num_threads"]
+            for pool in threadpool_info()
             if pool["user_api"] == "blas"
         ]
     print(json.dumps(result), flush=True)

@@ -1,7 +1,7 @@
 """Measure candidate default settings on the data sets the defaults must serve.
 
-Run by hand: ``OPENBLAS_NUM_THREADS=1 python benchmarks/defaults.py [NAME ...]``. Each candidate is
-cross-validated (5 folds, shuffled with random_state=0, stratified for
+Run by hand: ``OPENBLAS_NUM_THREADS=1 python benchmarks/defaults.py [NAME ...]``.
+Each candidate is cross-validated (5 folds, shuffled with random_state=0, stratified for
 classifiers) inside make_pipeline(StandardScaler(), ...), on digits,
 breast_cancer, wine, make_moons(500, noise=0.2), XOR (400 points on
 [-1, 1]^2), diabetes and make_friedman1(500, noise=1.0); the table gives the
@@ -51,8 +51,7 @@ def datasets():
         "moons": make_moons(500, noise=0.2, random_state=0) + ("classification",),
         "xor": (xor, (xor[:, 0] * xor[:, 1] > 0).astype(int), "classification"),
         "diabetes": load_diabetes(return_X_y=True) + ("regression",),
-        "friedman1": make_friedman1(500, noise=1.0, random_state=0)
-        + ("regression",),
+        "friedman1": make_friedman1(500, noise=1.0, random_state=0) + ("regression",),
     }
 
 
@@ -96,8 +95,12 @@ def main(names):
         start = time.perf_counter()
         result = run(CANDIDATES[name], data)
         cells = [f"{s:.3f}/{t:4.1f}s" for s, t in result.values()]
-        print(name.ljust(14), *(c.rjust(11) for c in cells),
-              f"  total {time.perf_counter() - start:.0f}s", flush=True)
+        print(
+            name.ljust(14),
+            *(c.rjust(11) for c in cells),
+            f"  total {time.perf_counter() - start:.0f}s",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

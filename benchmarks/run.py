@@ -6,9 +6,9 @@
 Every comparison runs its candidates in turn (a, b, a, b, ...) in this one
 process and compares medians, so that a shared machine's noise hits both
 sides alike; on a loaded machine, --clock cpu (with --threads 1) reads the
-main thread's CPU time instead of the wall clock. The tables are rst grid tables, pasted as they are into
-docs/benchmarks.rst. --quick runs a small subset in under a minute; its
-timings mean little and are not checked (CI runs it as a smoke test).
+main thread's CPU time instead of the wall clock. The tables are rst grid
+tables, pasted as they are into docs/benchmarks.rst. --quick runs a small
+subset in under a minute; its timings mean little and are not checked (CI runs it as a smoke test).
 """
 
 import argparse
@@ -70,15 +70,20 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small smoke run")
     parser.add_argument(
-        "--threads", choices=("1", "default", "both"), default="both",
+        "--threads",
+        choices=("1", "default", "both"),
+        default="both",
         help="BLAS threads for the timed sections",
     )
     parser.add_argument(
-        "--only", default=",".join(SECTIONS),
+        "--only",
+        default=",".join(SECTIONS),
         help=f"comma-separated sections among {', '.join(SECTIONS)}",
     )
     parser.add_argument(
-        "--clock", choices=("wall", "cpu"), default="wall",
+        "--clock",
+        choices=("wall", "cpu"),
+        default="wall",
         help="wall time, or the main thread's CPU time (needs --threads 1)",
     )
     args = parser.parse_args(argv)

@@ -49,9 +49,7 @@ def make_xor(n_samples, noise, random_state):
 
 datasets = {
     "moons": make_moons(n_samples=200, noise=0.25, random_state=0),
-    "circles": make_circles(
-        n_samples=200, noise=0.1, factor=0.5, random_state=1
-    ),
+    "circles": make_circles(n_samples=200, noise=0.1, factor=0.5, random_state=1),
     "XOR": make_xor(n_samples=200, noise=0.05, random_state=2),
 }
 
@@ -118,9 +116,7 @@ for row, (data_name, (X, y)) in enumerate(datasets.items()):
             grid_resolution=120,
         )
         ax.scatter(*X_train.T, c=y_train, cmap=points, edgecolor="k", s=20)
-        ax.scatter(
-            *X_test.T, c=y_test, cmap=points, edgecolor="k", s=20, alpha=0.5
-        )
+        ax.scatter(*X_test.T, c=y_test, cmap=points, edgecolor="k", s=20, alpha=0.5)
         ax.text(
             0.97,
             0.03,

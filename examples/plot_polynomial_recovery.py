@@ -57,9 +57,7 @@ print(poly.to_string(precision=3))
 
 reference = np.polynomial.polynomial.polyfit(x, y, deg=2)
 print("\nmonomial   true   skpoly   numpy polyfit")
-for name, fitted, ref, true in zip(
-    poly.names, poly.coef, reference, [1, 2, 1]
-):
+for name, fitted, ref, true in zip(poly.names, poly.coef, reference, [1, 2, 1]):
     print(f"{name:>8} {true:6.2f} {fitted:8.3f} {ref:11.3f}")
 
 # %%

@@ -244,7 +244,11 @@ def main(argv=None):
 
         try:
             results = evaluate(
-                X, y, task, n_splits=args.cv, random_state=args.random_state,
+                X,
+                y,
+                task,
+                n_splits=args.cv,
+                random_state=args.random_state,
                 progress=progress,
             )
         except ValueError as error:

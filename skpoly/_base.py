@@ -412,9 +412,10 @@ class BasePolyNet(BaseEstimator, metaclass=ABCMeta):
             self._rescale_output(self.coefs_, to_training=True)
 
         try:
-            with np.errstate(
-                over="ignore", invalid="ignore", divide="ignore"
-            ), _blas_threads(self._step_flops(network, X)):
+            with (
+                np.errstate(over="ignore", invalid="ignore", divide="ignore"),
+                _blas_threads(self._step_flops(network, X)),
+            ):
                 if self.solver == "lbfgs":
                     self._fit_lbfgs(X, Y, sample_weight, network, params)
                 else:
@@ -475,9 +476,7 @@ class BasePolyNet(BaseEstimator, metaclass=ABCMeta):
                 f"{n_samples} samples; pass one weight per sample."
             )
         if (sample_weight < 0).any():
-            raise ValueError(
-                "sample_weight has negative values; weights must be >= 0."
-            )
+            raise ValueError("sample_weight has negative values; weights must be >= 0.")
         if not sample_weight.any():
             raise ValueError(
                 "sample_weight is zero for every sample, so there is nothing "
@@ -669,8 +668,19 @@ class BasePolyNet(BaseEstimator, metaclass=ABCMeta):
             for _ in range(self.max_iter):
                 order = rng.permutation(n_samples) if self.shuffle else None
                 loss = self._run_epoch(
-                    X, Y, sample_weight, network, params, coefs, grad, grads,
-                    work, gather, order, batch_size, optimizer,
+                    X,
+                    Y,
+                    sample_weight,
+                    network,
+                    params,
+                    coefs,
+                    grad,
+                    grads,
+                    work,
+                    gather,
+                    order,
+                    batch_size,
+                    optimizer,
                 )
                 self.n_iter_ += 1
                 self.t_ += n_samples
@@ -736,8 +746,20 @@ class BasePolyNet(BaseEstimator, metaclass=ABCMeta):
             params[...] = best_params
 
     def _run_epoch(
-        self, X, Y, sample_weight, network, params, coefs, grad, grads,
-        work, gather, order, batch_size, optimizer,
+        self,
+        X,
+        Y,
+        sample_weight,
+        network,
+        params,
+        coefs,
+        grad,
+        grads,
+        work,
+        gather,
+        order,
+        batch_size,
+        optimizer,
     ):
         """Return the epoch's mean training loss after one pass of updates."""
         n_samples = X.shape[0]
@@ -1050,7 +1072,13 @@ class _FullBatchLoss:
         if self.total is None:
             rows, block = self.chunks[0]
             return self.network.loss_grad(
-                _rows(self.X, rows), self.Y, sw, coefs, grads, self.work, scale,
+                _rows(self.X, rows),
+                self.Y,
+                sw,
+                coefs,
+                grads,
+                self.work,
+                scale,
                 first_block=block,
             )
 

@@ -500,4 +500,6 @@ class PolyNetClassifier(ClassifierMixin, BasePolyNet):
         return tags
 
 
-PolyNetClassifier.__doc__ = fill_parameters(PolyNetClassifier.__doc__, alpha="3.0", activation='"tanh"', hidden="(16,)")
+PolyNetClassifier.__doc__ = fill_parameters(
+    PolyNetClassifier.__doc__, alpha="3.0", activation='"tanh"', hidden="(16,)"
+)

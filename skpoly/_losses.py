@@ -54,7 +54,7 @@ def log_loss(y_true, raw, sample_weight, delta):
 
 
 def binary_log_loss(y_true, raw, sample_weight, delta):
-    """Return the weighted cross-entropy of expit(raw) per output; gradient into ``delta``.
+    """Return the weighted cross-entropy of expit(raw); gradient into ``delta``.
 
     Each column is its own Bernoulli variable: log(1 + exp(raw)) - y raw.
     """

@@ -48,7 +48,9 @@ class PolyNetwork:
         """Return the list of (n_monomials, fan_out) views into ``flat``."""
         return [
             flat[start:stop].reshape(shape)
-            for start, stop, shape in zip(self.offsets[:-1], self.offsets[1:], self.shapes)
+            for start, stop, shape in zip(
+                self.offsets[:-1], self.offsets[1:], self.shapes
+            )
         ]
 
     def pack(self, coefs, dtype):
@@ -238,9 +240,11 @@ class Workspace:
             return _MonomialBuffer(np.empty(n_rows * width, dtype=dtype), width)
 
         self.phi = [
-            monomial_buffer(layer.n_monomials - 1)
-            if layer.expands and (i > 0 or expand_first)
-            else None
+            (
+                monomial_buffer(layer.n_monomials - 1)
+                if layer.expands and (i > 0 or expand_first)
+                else None
+            )
             for i, layer in enumerate(layers)
         ]
         self.z = [buffer(layer.fan_out) for layer in layers]

@@ -230,9 +230,7 @@ class PolyNetRegressor(RegressorMixin, BasePolyNet):
                 top = np.abs(Y).max(axis=0)
                 top = np.where(top > 0, top, 1.0)
                 mean = np.average(Y / top, axis=0, weights=sample_weight)
-                var = np.average(
-                    (Y / top - mean) ** 2, axis=0, weights=sample_weight
-                )
+                var = np.average((Y / top - mean) ** 2, axis=0, weights=sample_weight)
                 scale = top * np.sqrt(var)
                 self._y_mean[...] = top * mean
                 self._y_scale[...] = np.where(scale > 0, scale, 1.0)
@@ -351,4 +349,6 @@ class PolyNetRegressor(RegressorMixin, BasePolyNet):
         return tags
 
 
-PolyNetRegressor.__doc__ = fill_parameters(PolyNetRegressor.__doc__, alpha="3.0", activation='"logistic"', hidden="(16,)")
+PolyNetRegressor.__doc__ = fill_parameters(
+    PolyNetRegressor.__doc__, alpha="3.0", activation='"logistic"', hidden="(16,)"
+)

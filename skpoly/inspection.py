@@ -871,9 +871,7 @@ def _monomial_names(powers, variable_names, readable=False):
         display = [_display_name(name) for name in variable_names]
     for r, row in enumerate(powers):
         factors = [
-            name if p == 1 else f"{name}^{p}"
-            for name, p in zip(display, row)
-            if p > 0
+            name if p == 1 else f"{name}^{p}" for name, p in zip(display, row) if p > 0
         ]
         names[r] = " ".join(factors) if factors else "1"
     return names

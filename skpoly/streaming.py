@@ -264,9 +264,7 @@ def fit_blocks(
     # choose and load the held-out data
     validation_blocks = None
     if validation_fraction is not None:
-        validation_blocks = _choose_validation_blocks(
-            source, validation_fraction, rng
-        )
+        validation_blocks = _choose_validation_blocks(source, validation_fraction, rng)
         validation = source.load(validation_blocks)
     elif validation is not None:
         validation = _load_validation(validation)
@@ -310,7 +308,11 @@ def fit_blocks(
             if train_blocks is not None and shuffle:
                 order = rng.permutation(train_blocks)
             n_samples, train_loss = _train_epoch(
-                estimator, source, order, shuffle, rng,
+                estimator,
+                source,
+                order,
+                shuffle,
+                rng,
                 classes if first_call else None,
             )
             first_call = False
@@ -324,9 +326,7 @@ def fit_blocks(
             history.n_epochs += 1
             history.n_samples.append(n_samples)
             history.train_loss.append(train_loss)
-            history.block_order.append(
-                None if order is None else np.asarray(order)
-            )
+            history.block_order.append(None if order is None else np.asarray(order))
 
             # score the held-out data and decide whether to stop
             stop = False
@@ -575,9 +575,7 @@ def _check_fit_blocks_params(estimator, validation, validation_fraction):
             f"sample_weight_val), got a tuple of {len(validation)} items."
         )
     if problems:
-        raise ValueError(
-            "Invalid fit_blocks parameters: " + " ".join(problems)
-        )
+        raise ValueError("Invalid fit_blocks parameters: " + " ".join(problems))
 
 
 def _is_dask_array(obj):
@@ -727,8 +725,7 @@ class _ArrayBlocks:
     def load(self, indices):
         """Return (X, y, sample_weight) for the rows of the listed blocks."""
         rows = np.concatenate(
-            [np.arange(self._slices[i].start, self._slices[i].stop)
-             for i in indices]
+            [np.arange(self._slices[i].start, self._slices[i].stop) for i in indices]
         )
         return tuple(_take_rows(a, rows) for a in self._data)
 
@@ -741,9 +738,7 @@ class _ArrayBlocks:
         """Return the sorted class labels of y."""
         _, y, _ = self._data
         if y is None:
-            raise ValueError(
-                "A classifier needs y; pass the targets as y."
-            )
+            raise ValueError("A classifier needs y; pass the targets as y.")
         return unique_labels(y)
 
 
@@ -869,13 +864,11 @@ class _StreamBlocks:
         for _, y_block, _ in self.iter_blocks():
             if y_block is None:
                 raise ValueError(
-                    "A classifier needs targets; yield (X_block, y_block) "
-                    "tuples."
+                    "A classifier needs targets; yield (X_block, y_block) " "tuples."
                 )
             block_labels = unique_labels(y_block)
             labels = (
-                block_labels if labels is None
-                else np.union1d(labels, block_labels)
+                block_labels if labels is None else np.union1d(labels, block_labels)
             )
         if labels is None:
             raise ValueError("The callable yielded no blocks.")

@@ -37,7 +37,7 @@ def test_solvers_fit_iris(iris, solver):
 
 
 def test_pipeline_grid_search_and_cross_validation(iris):
-    """Check the workflow of the issue: pipeline, cross_val_score, GridSearchCV(n_jobs=2)."""
+    """Check pipelines with cross_val_score and GridSearchCV(n_jobs=2)."""
     X, y = iris
     model = make_pipeline(
         StandardScaler(), PolyNetClassifier((6,), degree=2, random_state=0)
@@ -224,7 +224,11 @@ def test_verbose_prints_progress_and_stop_reason(iris, capsys):
     """Check that verbose prints one line per epoch and why training stopped."""
     X, y = iris
     PolyNetClassifier(
-        (4,), solver="adam", learning_rate_init=0.05, tol=1e-2, verbose=True,
+        (4,),
+        solver="adam",
+        learning_rate_init=0.05,
+        tol=1e-2,
+        verbose=True,
         random_state=0,
     ).fit(X, y)
     out = capsys.readouterr().out
@@ -324,8 +328,13 @@ def test_small_products_run_on_one_blas_thread(monkeypatch, iris):
     original = PolyNetwork.loss_grad
 
     def spy(self, *args, **kwargs):
-        seen.append({lib["num_threads"] for lib in threadpool_info()
-                     if lib["user_api"] == "blas"})
+        seen.append(
+            {
+                lib["num_threads"]
+                for lib in threadpool_info()
+                if lib["user_api"] == "blas"
+            }
+        )
         return original(self, *args, **kwargs)
 
     monkeypatch.setattr(PolyNetwork, "loss_grad", spy)

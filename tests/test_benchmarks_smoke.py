@@ -98,7 +98,12 @@ def test_benchmarks_quick_mode_prints_every_table():
         assert title in out, f"section {title!r} missing from:\n{out}"
 
     # one data row per case, each with a ratio and a verdict cell
-    for row_start in ("| m=2 ", "| clf digits adam float64", "| alpha=1 (C=1)",
-                      "| adam float64 m=30 K=496 n=64", "| predict_proba, 2e+04 x 50"):
+    for row_start in (
+        "| m=2 ",
+        "| clf digits adam float64",
+        "| alpha=1 (C=1)",
+        "| adam float64 m=30 K=496 n=64",
+        "| predict_proba, 2e+04 x 50",
+    ):
         assert row_start in out, f"row {row_start!r} missing from:\n{out}"
     assert "total " in out

@@ -38,8 +38,9 @@ def test_multilabel_indicator_targets():
 
 def test_predict_log_proba_is_stable_where_proba_underflows():
     """Check that log-probabilities stay finite where probabilities round to 0."""
-    X, y = make_classification(60, 3, n_informative=3, n_redundant=0, n_classes=3,
-                               random_state=0)
+    X, y = make_classification(
+        60, 3, n_informative=3, n_redundant=0, n_classes=3, random_state=0
+    )
     clf = PolyNetClassifier((), degree=1, random_state=0).fit(X, y)
     far = X[:5] * 1e4
     log_proba = clf.predict_log_proba(far)

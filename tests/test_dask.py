@@ -39,14 +39,17 @@ def one_blas_thread():
 @pytest.fixture
 def client():
     """A two-worker in-process cluster on loopback, closed after the test."""
-    with LocalCluster(
-        host="127.0.0.1",
-        protocol="tcp://",
-        dashboard_address="127.0.0.1:0",
-        processes=False,
-        n_workers=2,
-        threads_per_worker=1,
-    ) as cluster, Client(cluster) as client:
+    with (
+        LocalCluster(
+            host="127.0.0.1",
+            protocol="tcp://",
+            dashboard_address="127.0.0.1:0",
+            processes=False,
+            n_workers=2,
+            threads_per_worker=1,
+        ) as cluster,
+        Client(cluster) as client,
+    ):
         yield client
 
 
@@ -67,9 +70,7 @@ class RecordingSGDClassifier(SGDClassifier):
 
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         self.log.append(("fit", X.shape[0]))
-        return super().partial_fit(
-            X, y, classes=classes, sample_weight=sample_weight
-        )
+        return super().partial_fit(X, y, classes=classes, sample_weight=sample_weight)
 
 
 def test_fit_blocks_dask_matches_numpy():
@@ -83,11 +84,20 @@ def test_fit_blocks_dask_matches_numpy():
 
     est = SGDClassifier(random_state=0)
     in_memory = fit_blocks(
-        clone(est), X, y, epochs=3, block_size=30, random_state=1,
+        clone(est),
+        X,
+        y,
+        epochs=3,
+        block_size=30,
+        random_state=1,
         sample_weight=weights,
     )
     streamed = fit_blocks(
-        clone(est), X_dask, y_dask, epochs=3, random_state=1,
+        clone(est),
+        X_dask,
+        y_dask,
+        epochs=3,
+        random_state=1,
         sample_weight=weights_dask,
     )
     np.testing.assert_array_equal(streamed.coef_, in_memory.coef_)
@@ -95,8 +105,13 @@ def test_fit_blocks_dask_matches_numpy():
 
     # block_size rechunks the dask rows
     rechunked = fit_blocks(
-        clone(est), da.from_array(X, chunks=100), y, epochs=3, block_size=30,
-        random_state=1, sample_weight=weights,
+        clone(est),
+        da.from_array(X, chunks=100),
+        y,
+        epochs=3,
+        block_size=30,
+        random_state=1,
+        sample_weight=weights,
     )
     np.testing.assert_array_equal(rechunked.coef_, in_memory.coef_)
 
@@ -114,9 +129,7 @@ def test_fit_blocks_dask_computes_one_block_at_a_time():
 
     X = da.concatenate(
         [
-            da.from_delayed(
-                dask.delayed(make_block)(i), (block_rows, 3), dtype=float
-            )
+            da.from_delayed(dask.delayed(make_block)(i), (block_rows, 3), dtype=float)
             for i in range(n_blocks)
         ]
     )
@@ -143,12 +156,17 @@ def test_fit_blocks_dask_validation_fraction():
     X, y = make_data()
     est = SGDClassifier(random_state=0)
     kwargs = dict(
-        epochs=3, validation_fraction=0.25, random_state=2,
-        return_history=True, n_iter_no_change=10,
+        epochs=3,
+        validation_fraction=0.25,
+        random_state=2,
+        return_history=True,
+        n_iter_no_change=10,
     )
     mem, mem_history = fit_blocks(clone(est), X, y, block_size=40, **kwargs)
     lazy, lazy_history = fit_blocks(
-        clone(est), da.from_array(X, chunks=40), da.from_array(y, chunks=40),
+        clone(est),
+        da.from_array(X, chunks=40),
+        da.from_array(y, chunks=40),
         **kwargs,
     )
     np.testing.assert_array_equal(
@@ -165,8 +183,12 @@ def test_fit_blocks_dask_validation_tuple_computed():
     X, y = make_data()
     X_val, y_val = make_data(seed=1)
     _, history = fit_blocks(
-        SGDClassifier(random_state=0), da.from_array(X, chunks=60), y,
-        epochs=2, random_state=0, return_history=True,
+        SGDClassifier(random_state=0),
+        da.from_array(X, chunks=60),
+        y,
+        epochs=2,
+        random_state=0,
+        return_history=True,
         validation=(da.from_array(X_val, chunks=50), da.from_array(y_val)),
     )
     assert len(history.validation_score) == 2
@@ -182,8 +204,12 @@ def test_fit_blocks_dask_unknown_chunk_sizes():
     keep = X_dask[:, 2] > -0.5
     assert np.isnan(X_dask[keep].shape[0])
     est = fit_blocks(
-        SGDClassifier(random_state=0), X_dask[keep], y_dask[keep],
-        epochs=2, classes=[0, 1], shuffle=False,
+        SGDClassifier(random_state=0),
+        X_dask[keep],
+        y_dask[keep],
+        epochs=2,
+        classes=[0, 1],
+        shuffle=False,
     )
 
     def filtered_blocks():
@@ -193,8 +219,11 @@ def test_fit_blocks_dask_unknown_chunk_sizes():
             yield X[rows][mask], y[rows][mask]
 
     reference = fit_blocks(
-        SGDClassifier(random_state=0), filtered_blocks, epochs=2,
-        classes=[0, 1], shuffle=False,
+        SGDClassifier(random_state=0),
+        filtered_blocks,
+        epochs=2,
+        classes=[0, 1],
+        shuffle=False,
     )
     np.testing.assert_array_equal(est.coef_, reference.coef_)
     with pytest.raises(ValueError, match="compute_chunk_sizes"):
@@ -266,19 +295,24 @@ def test_streaming_on_cluster(client):
     X, y = make_data()
     X_dask = da.from_array(X, chunks=40)
     est = fit_blocks(
-        SGDClassifier(random_state=0), X_dask, da.from_array(y, chunks=40),
-        epochs=2, random_state=0,
+        SGDClassifier(random_state=0),
+        X_dask,
+        da.from_array(y, chunks=40),
+        epochs=2,
+        random_state=0,
     )
     local = fit_blocks(
-        SGDClassifier(random_state=0), X, y, epochs=2, block_size=40,
+        SGDClassifier(random_state=0),
+        X,
+        y,
+        epochs=2,
+        block_size=40,
         random_state=0,
     )
     np.testing.assert_array_equal(est.coef_, local.coef_)
 
     proba = predict_blocks(est, X_dask, method="decision_function")
-    np.testing.assert_allclose(
-        client.compute(proba).result(), est.decision_function(X)
-    )
+    np.testing.assert_allclose(client.compute(proba).result(), est.decision_function(X))
 
 
 def search_estimators():
@@ -329,9 +363,7 @@ def test_grid_search_dask_backend_matches_default(client, estimator, param_grid)
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 @pytest.mark.parametrize("estimator, param_grid", search_estimators())
-def test_cross_val_score_dask_backend_matches_default(
-    client, estimator, param_grid
-):
+def test_cross_val_score_dask_backend_matches_default(client, estimator, param_grid):
     """Check that cross_val_score on the dask joblib backend gives the default
     backend's fold scores."""
     X, y = make_data(n_samples=120)
@@ -354,9 +386,7 @@ def test_predict_blocks_docstring_example():
     import skpoly.streaming
 
     text = skpoly.streaming.predict_blocks.__doc__.replace("# doctest: +SKIP", "")
-    test = doctest.DocTestParser().get_doctest(
-        text, {}, "predict_blocks", None, 0
-    )
+    test = doctest.DocTestParser().get_doctest(text, {}, "predict_blocks", None, 0)
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
     runner.run(test)
     failed, attempted = runner.summarize(verbose=False)

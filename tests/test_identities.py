@@ -11,7 +11,7 @@ from skpoly import PolyNetClassifier, PolyNetRegressor
 
 
 def test_classifier_without_hidden_layer_is_logistic_regression():
-    """Check that no hidden layer, degree 2 and alpha give LogisticRegression(C=1/alpha).
+    """Check that no hidden layer at degree 2 is LogisticRegression(C=1/alpha).
 
     Both minimise the same strictly convex objective on standardised
     breast_cancer, so their probabilities must agree closely.
@@ -78,7 +78,6 @@ def test_regressor_without_hidden_layer_is_ridge():
     assert error < 1e-6, error
 
 
-
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 @pytest.mark.parametrize("activation", ["identity", "logistic", "tanh", "relu"])
 def test_degree_one_network_is_mlp_classifier(activation):
@@ -122,9 +121,13 @@ def test_degree_one_network_is_mlp_binary_and_regressor():
     )
 
     target = X[:, 0] * 2 - X[:, 1]
-    mlp = MLPRegressor(hidden_layer_sizes=(3,), activation="tanh", max_iter=30, random_state=0)
+    mlp = MLPRegressor(
+        hidden_layer_sizes=(3,), activation="tanh", max_iter=30, random_state=0
+    )
     mlp.fit(X, target)
-    net = PolyNetRegressor(hidden_layer_sizes=(3,), activation="tanh", degree=1, max_iter=1)
+    net = PolyNetRegressor(
+        hidden_layer_sizes=(3,), activation="tanh", degree=1, max_iter=1
+    )
     net.fit(X, target)
     for coef, W, b in zip(net.coefs_, mlp.coefs_, mlp.intercepts_):
         coef[0], coef[1:] = b, W

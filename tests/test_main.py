@@ -61,7 +61,9 @@ def test_csv_errors_name_the_problem(tmp_path, capsys):
 
 def test_format_table_aligns_columns():
     """Check the table layout: header, rule, one aligned line per row."""
-    text = format_table([("d", "model-a", 0.5, 0.01, 1.234), ("d", "m", 1.0, 0.0, 10.0)])
+    text = format_table(
+        [("d", "model-a", 0.5, 0.01, 1.234), ("d", "m", 1.0, 0.0, 10.0)]
+    )
     lines = text.splitlines()
     assert lines[0].startswith("data set") and set(lines[1]) <= {"-", " "}
     assert "0.500 +- 0.010" in lines[2] and "1.23" in lines[2]
@@ -80,7 +82,11 @@ def test_module_runs_as_a_script_with_help():
 @pytest.mark.parametrize(
     "text, task, message",
     [
-        ("a,b,y\n1,2,0\n3,,1\n", None, r"Column 'b' .* has 1 missing value\(s\) \(first on line 3\)"),
+        (
+            "a,b,y\n1,2,0\n3,,1\n",
+            None,
+            r"Column 'b' .* has 1 missing value\(s\) \(first on line 3\)",
+        ),
         ("a,b,y\n1,2,0\n3,NaN,1\n", None, r"Column 'b' .* has 1 missing value"),
         ("a,y\n1,0.5\n2,\n3,2.7\n", None, r"Column 'y' .* missing value"),
         ("a,b,y\n1,2,0\n3,inf,1\n", None, "Column 'b' .* holds infinite values"),

@@ -36,7 +36,11 @@ def test_poisson_without_hidden_layer_is_poisson_regression():
     reference = PoissonRegressor(alpha=alpha / 300, tol=1e-12, max_iter=10000)
     reference.fit(features, y)
     reg = PolyNetRegressor(
-        loss="poisson", hidden_layer_sizes=(), degree=2, alpha=alpha, tol=1e-10,
+        loss="poisson",
+        hidden_layer_sizes=(),
+        degree=2,
+        alpha=alpha,
+        tol=1e-10,
         max_iter=10000,
     ).fit(X, y)
     assert reg.out_activation_ == "exp"

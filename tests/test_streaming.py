@@ -33,9 +33,7 @@ class RecordingSGDClassifier(SGDClassifier):
                 "classes": classes,
             }
         )
-        return super().partial_fit(
-            X, y, classes=classes, sample_weight=sample_weight
-        )
+        return super().partial_fit(X, y, classes=classes, sample_weight=sample_weight)
 
 
 def make_classification_data(n_samples=200, n_features=4, seed=0):
@@ -62,7 +60,7 @@ def test_fit_blocks_one_pass_per_epoch():
     n_blocks = math.ceil(200 / 30)
     assert len(est.calls_) == 3 * n_blocks
     for epoch in range(3):
-        calls = est.calls_[epoch * n_blocks:(epoch + 1) * n_blocks]
+        calls = est.calls_[epoch * n_blocks : (epoch + 1) * n_blocks]
         assert all(len(row_ids(c)) <= 30 for c in calls)
         seen = np.concatenate([row_ids(c) for c in calls])
         np.testing.assert_array_equal(np.sort(seen), np.arange(200))
@@ -71,7 +69,7 @@ def test_fit_blocks_one_pass_per_epoch():
     first = row_ids(est.calls_[0])
     assert not np.array_equal(first, np.sort(first))
     starts = [
-        [row_ids(c).min() for c in est.calls_[e * n_blocks:(e + 1) * n_blocks]]
+        [row_ids(c).min() for c in est.calls_[e * n_blocks : (e + 1) * n_blocks]]
         for e in range(3)
     ]
     assert starts[0] != sorted(starts[0]) or starts[1] != sorted(starts[1])
@@ -87,7 +85,10 @@ def test_fit_blocks_without_shuffle_equals_manual_loop():
     X, y = make_classification_data()
     streamed = fit_blocks(
         SGDClassifier(random_state=0, shuffle=False),
-        X, y, epochs=2, shuffle=False,
+        X,
+        y,
+        epochs=2,
+        shuffle=False,
     )
 
     manual = SGDClassifier(random_state=0, shuffle=False)
@@ -141,9 +142,7 @@ def test_fit_blocks_sample_weight_follows_rows():
     est = RecordingSGDClassifier(random_state=0)
     fit_blocks(est, X, y, epochs=2, sample_weight=weights, random_state=0)
     for call in est.calls_:
-        np.testing.assert_array_equal(
-            call["sample_weight"], weights[row_ids(call)]
-        )
+        np.testing.assert_array_equal(call["sample_weight"], weights[row_ids(call)])
 
 
 def test_fit_blocks_sample_weight_changes_model():
@@ -152,7 +151,12 @@ def test_fit_blocks_sample_weight_changes_model():
     weights = np.where(np.arange(120) % 2 == 0, 1.0, 0.0)
     est = SGDClassifier(random_state=0, shuffle=False)
     weighted = fit_blocks(
-        clone(est), X, y, epochs=1, block_size=40, shuffle=False,
+        clone(est),
+        X,
+        y,
+        epochs=1,
+        block_size=40,
+        shuffle=False,
         sample_weight=weights,
     )
     plain = fit_blocks(clone(est), X, y, epochs=1, block_size=40, shuffle=False)
@@ -176,9 +180,7 @@ def test_fit_blocks_callable_called_once_per_epoch():
     assert len(n_calls) == 4
     assert len(est.calls_) == 12
     for call in est.calls_:
-        np.testing.assert_array_equal(
-            call["sample_weight"], weights[row_ids(call)]
-        )
+        np.testing.assert_array_equal(call["sample_weight"], weights[row_ids(call)])
 
     n_calls.clear()
     fit_blocks(clone(est), make_blocks, epochs=3, classes=[0, 1, 2])
@@ -205,8 +207,15 @@ def test_fit_blocks_validation_blocks_held_out():
     X, y = make_classification_data(n_samples=200)
     est = RecordingSGDClassifier(random_state=0)
     _, history = fit_blocks(
-        est, X, y, epochs=2, block_size=20, validation_fraction=0.25,
-        random_state=0, return_history=True, n_iter_no_change=10,
+        est,
+        X,
+        y,
+        epochs=2,
+        block_size=20,
+        validation_fraction=0.25,
+        random_state=0,
+        return_history=True,
+        n_iter_no_change=10,
     )
     held_out = history.validation_blocks
     assert len(held_out) == math.ceil(0.25 * 10)
@@ -247,9 +256,16 @@ def test_fit_blocks_early_stopping_restores_best(estimator):
     X_val, y_val = make_classification_data(seed=1)
     scores = [0.5, 0.7, 0.705, 0.69, 0.7, 0.9]
     est, history = fit_blocks(
-        clone(estimator), X, y, epochs=6, random_state=0,
-        validation=(X_val, y_val), scoring=scripted_scorer(scores),
-        n_iter_no_change=3, tol=0.01, return_history=True,
+        clone(estimator),
+        X,
+        y,
+        epochs=6,
+        random_state=0,
+        validation=(X_val, y_val),
+        scoring=scripted_scorer(scores),
+        n_iter_no_change=3,
+        tol=0.01,
+        return_history=True,
     )
     assert history.n_epochs == 5
     assert history.stopped_early
@@ -281,9 +297,16 @@ def test_fit_blocks_restore_best_false_keeps_last():
     X, y = make_classification_data()
     X_val, y_val = make_classification_data(seed=1)
     est, history = fit_blocks(
-        SGDClassifier(random_state=0), X, y, epochs=4, random_state=0,
-        validation=(X_val, y_val), scoring=scripted_scorer([0.9, 0.1, 0.1, 0.1]),
-        n_iter_no_change=2, restore_best=False, return_history=True,
+        SGDClassifier(random_state=0),
+        X,
+        y,
+        epochs=4,
+        random_state=0,
+        validation=(X_val, y_val),
+        scoring=scripted_scorer([0.9, 0.1, 0.1, 0.1]),
+        n_iter_no_change=2,
+        restore_best=False,
+        return_history=True,
     )
     assert history.n_epochs == 3 and not history.restored_best
     last = fit_blocks(SGDClassifier(random_state=0), X, y, epochs=3, random_state=0)
@@ -296,7 +319,12 @@ def test_fit_blocks_records_mlp_loss():
     X = X[:, 1:]
     est = MLPClassifier((5,), solver="adam", random_state=0)
     _, history = fit_blocks(
-        clone(est), X, y, epochs=2, block_size=40, shuffle=False,
+        clone(est),
+        X,
+        y,
+        epochs=2,
+        block_size=40,
+        shuffle=False,
         return_history=True,
     )
 
@@ -334,9 +362,7 @@ def test_fit_blocks_regressor_needs_no_classes():
     rng = np.random.RandomState(0)
     X = rng.normal(size=(300, 3))
     y = X @ np.array([1.0, -2.0, 0.5]) + 0.01 * rng.normal(size=300)
-    est = fit_blocks(
-        SGDRegressor(random_state=0), X, y, epochs=20, random_state=0
-    )
+    est = fit_blocks(SGDRegressor(random_state=0), X, y, epochs=20, random_state=0)
     np.testing.assert_allclose(est.coef_, [1.0, -2.0, 0.5], atol=0.05)
 
 
@@ -345,8 +371,13 @@ def test_fit_blocks_verbose_prints_epochs(capsys):
     X, y = make_classification_data()
     X_val, y_val = make_classification_data(seed=1)
     fit_blocks(
-        SGDClassifier(random_state=0), X, y, epochs=3, verbose=True,
-        validation=(X_val, y_val), n_iter_no_change=5,
+        SGDClassifier(random_state=0),
+        X,
+        y,
+        epochs=3,
+        verbose=True,
+        validation=(X_val, y_val),
+        n_iter_no_change=5,
     )
     out = capsys.readouterr().out
     assert out.count("Epoch ") == 3
@@ -376,14 +407,14 @@ def test_fit_blocks_invalid_combinations_listed_together():
     """Check that conflicting parameters are all named in one error."""
     X, y = make_classification_data()
     with pytest.raises(ValueError, match="set only one of them.*tuple of 1"):
-        fit_blocks(
-            SGDClassifier(), X, y, validation=(X,), validation_fraction=0.1
-        )
+        fit_blocks(SGDClassifier(), X, y, validation=(X,), validation_fraction=0.1)
     with pytest.raises(ValueError, match="leaving none to train on"):
         fit_blocks(SGDClassifier(), X, y, block_size=150, validation_fraction=0.6)
     with pytest.raises(ValueError, match="validation_fraction needs blocks"):
         fit_blocks(
-            SGDClassifier(), lambda: [(X, y)], classes=[0, 1, 2],
+            SGDClassifier(),
+            lambda: [(X, y)],
+            classes=[0, 1, 2],
             validation_fraction=0.2,
         )
     with pytest.raises(ValueError, match="block_size=10 has no effect"):
@@ -456,7 +487,11 @@ def test_fit_blocks_matches_full_fit(make_estimator):
         full.set_params(max_iter=epochs)
     full.fit(X_train, y_train)
     streamed = fit_blocks(
-        make_estimator(), X_train, y_train, epochs=epochs, block_size=250,
+        make_estimator(),
+        X_train,
+        y_train,
+        epochs=epochs,
+        block_size=250,
         random_state=0,
     )
     assert abs(full.score(X_test, y_test) - streamed.score(X_test, y_test)) < 0.04
@@ -482,10 +517,14 @@ def incremental_estimators():
         pytest.param(MLPClassifier, "classifier", id="mlp-classifier"),
         pytest.param(MLPRegressor, "regressor", id="mlp-regressor"),
         pytest.param(
-            PolyNetClassifier, "classifier", id="polynet-classifier",
+            PolyNetClassifier,
+            "classifier",
+            id="polynet-classifier",
         ),
         pytest.param(
-            PolyNetRegressor, "regressor", id="polynet-regressor",
+            PolyNetRegressor,
+            "regressor",
+            id="polynet-regressor",
         ),
     ]
 
@@ -519,7 +558,10 @@ def test_partial_fit_one_epoch_per_call(Estimator, task, solver):
     optimizer state included, and that t_ and loss_curve_ count them."""
     X, y = make_task_data(task)
     params = dict(
-        hidden_layer_sizes=(4,), solver=solver, batch_size=16, shuffle=False,
+        hidden_layer_sizes=(4,),
+        solver=solver,
+        batch_size=16,
+        shuffle=False,
         random_state=0,
     )
     incremental = Estimator(**params)
@@ -538,9 +580,7 @@ def test_partial_fit_one_epoch_per_call(Estimator, task, solver):
 def test_partial_fit_first_call_is_fit_one_epoch(Estimator, task):
     """Check that one partial_fit call with shuffling is fit(max_iter=1)."""
     X, y = make_task_data(task)
-    params = dict(
-        hidden_layer_sizes=(4,), solver="adam", batch_size=8, random_state=0
-    )
+    params = dict(hidden_layer_sizes=(4,), solver="adam", batch_size=8, random_state=0)
     once = Estimator(**params).partial_fit(X, y, **first_call_params(task))
     full = Estimator(max_iter=1, **params).fit(X, y)
     assert_same_coefs(once, full)
@@ -564,8 +604,11 @@ def test_partial_fit_sample_weight_honoured(Estimator, task):
     and a weight of 2 as a duplicated row."""
     X, y = make_task_data(task)
     params = dict(
-        hidden_layer_sizes=(4,), solver="sgd", batch_size=len(X) + 10,
-        shuffle=False, random_state=0,
+        hidden_layer_sizes=(4,),
+        solver="sgd",
+        batch_size=len(X) + 10,
+        shuffle=False,
+        random_state=0,
     )
 
     def one_epoch(X, y, sample_weight=None):
@@ -584,9 +627,7 @@ def test_partial_fit_sample_weight_honoured(Estimator, task):
     weights = np.ones(len(X))
     weights[:5] = 2.0
     duplicated = np.r_[np.arange(len(X)), np.arange(5)]
-    assert_same_coefs(
-        one_epoch(X, y, weights), one_epoch(X[duplicated], y[duplicated])
-    )
+    assert_same_coefs(one_epoch(X, y, weights), one_epoch(X[duplicated], y[duplicated]))
 
     unweighted = one_epoch(X, y)
     assert not np.allclose(unweighted.coefs_[0], one_epoch(X, y, weights).coefs_[0])
