@@ -1,7 +1,11 @@
-"""Activations applied in place, and their derivatives from the outputs."""
+"""Hidden activations applied in place, and their derivatives from the outputs.
+
+Output links (softmax, logistic, exp) never run in place: the losses work on
+the raw outputs, and prediction applies the link where it is needed.
+"""
 
 import numpy as np
-from scipy.special import expit, log_softmax, softmax
+from scipy.special import expit
 
 
 def inplace_identity(z):
@@ -21,16 +25,6 @@ def inplace_tanh(z):
 def inplace_relu(z):
     """Replace ``z`` with max(z, 0)."""
     np.maximum(z, 0, out=z)
-
-
-def inplace_exp(z):
-    """Replace ``z`` with exp(z); large inputs give inf, which fit reports."""
-    np.exp(z, out=z)
-
-
-def inplace_softmax(z):
-    """Replace each row of ``z`` with its softmax, shifted so nothing overflows."""
-    z[...] = softmax(z, axis=1)
 
 
 def inplace_identity_derivative(a, delta):
@@ -64,8 +58,6 @@ ACTIVATIONS = {
     "logistic": inplace_logistic,
     "tanh": inplace_tanh,
     "relu": inplace_relu,
-    "exp": inplace_exp,
-    "softmax": inplace_softmax,
 }
 
 DERIVATIVES = {
@@ -75,7 +67,4 @@ DERIVATIVES = {
     "relu": inplace_relu_derivative,
 }
 
-# activations whose outputs are polynomials of their inputs
-POLYNOMIAL_ACTIVATIONS = {"identity"}
-
-__all__ = ["ACTIVATIONS", "DERIVATIVES", "log_softmax", "logistic_log_proba"]
+__all__ = ["ACTIVATIONS", "DERIVATIVES", "logistic_log_proba"]

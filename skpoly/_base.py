@@ -797,7 +797,7 @@ class BasePolyNet(BaseEstimator, metaclass=ABCMeta):
 
             # a loss a million times its value at the start is divergence too,
             # even while it is still finite
-            if getattr(self, "_initial_loss", None) is None:
+            if self._initial_loss is None:
                 self._initial_loss = loss
             limit = DIVERGENCE_FACTOR * max(self._initial_loss, 1.0)
             if loss > limit:
